@@ -1,0 +1,31 @@
+namespace AnalyticsService.Dates;
+
+/// <summary>
+/// The server's time zone (setting Analytics:TimeZone): where dates without an offset are read and where
+/// "start of day" falls. Wall times map to instants as JavaScript's Date does: a time skipped by a DST change
+/// takes the offset before the change; a repeated time takes its first occurrence.
+/// </summary>
+public sealed class ServerTimeZone(TimeZoneInfo zone)
+{
+    public static ServerTimeZone Utc { get; } = new(TimeZoneInfo.Utc);
+
+    public TimeZoneInfo Zone { get; } = zone;
+
+    public DateTimeOffset ToInstant(DateTime wallTime)
+    {
+        var local = DateTime.SpecifyKind(wallTime, DateTimeKind.Unspecified);
+        TimeSpan offset;
+        if (Zone.IsInvalidTime(local))
+            offset = Zone.GetUtcOffset(local.AddHours(-6));
+        else if (Zone.IsAmbiguousTime(local))
+            offset = Zone.GetAmbiguousTimeOffsets(local).Max();
+        else
+            offset = Zone.GetUtcOffset(local);
+        return new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
+    }
+
+    public DateTime ToWallTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
+
+    /// <summary>moment's startOf('day') in this zone.</summary>
+    public DateTimeOffset StartOfDay(DateTimeOffset instant) => ToInstant(ToWallTime(instant).Date);
+}

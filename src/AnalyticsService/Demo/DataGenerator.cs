@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Demo;
+
+/// <summary>A generated workspace: Rocket.Chat's documents plus the plain tokens of the users made (shown once).</summary>
+public sealed record GeneratedWorkspace(
+    IReadOnlyList<RoleRecord> Roles,
+    IReadOnlyList<PermissionRecord> Permissions,
+    IReadOnlyList<DepartmentRecord> Departments,
+    IReadOnlyList<UserRecord> Users,
+    IReadOnlyList<UnitMonitorRecord> UnitMonitors,
+    IReadOnlyList<RoomRecord> Rooms,
+    IReadOnlyDictionary<string, string> PlainTokensByUsername);
+
+/// <summary>
+/// Makes a plausible omnichannel workspace: departments grouped into units, agents, a manager, a monitor per unit,
+/// an admin, Rocket.Chat's default permission assignments, and rooms spread over the last days with more traffic
+/// in working hours. Old rooms are mostly closed; recent ones are often still queued, open or on hold.
+/// The same seed and clock give the same workspace, tokens included.
+/// </summary>
+public sealed class DataGenerator(int seed)
+{
+    private const string IdAlphabet = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
+    private const string TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    private readonly Random _random = new(seed);
+
+    public static IReadOnlyList<RoleRecord> DefaultRoles { get; } =
+    [
+        new("admin", "admin"), new("user", "user"), new("bot", "bot"), new("app", "app"), new("guest", "guest"),
+        new("livechat-agent", "livechat-agent"), new("livechat-manager", "livechat-manager"), new("livechat-monitor", "livechat-monitor"),
+    ];
+
+    /// <summary>Rocket.Chat's defaults for the permissions this service reads.</summary>
+    public static IReadOnlyList<PermissionRecord> DefaultPermissions { get; } =
+    [
+        new("view-livechat-reports", ["admin", "livechat-manager", "livechat-monitor"]),
+        new("api-bypass-rate-limit", ["admin", "bot", "app"]),
+    ];
+
+    public GeneratedWorkspace Generate(int rooms, int days, DateTimeOffset now)
+    {
+        var units = new[] { Department("North America", "u"), Department("Europe", "u") };
+        var departments = new List<DepartmentRecord>(units);
+        string[] names = ["Sales", "Support", "Billing", "Onboarding", "Returns", "Partners"];
+        for (var i = 0; i < names.Length; i++)
+            departments.Add(Department(names[i], null, [units[i % units.Length].Id]));
+
+        var tokens = new Dictionary<string, string>();
+        var users = new List<UserRecord>
+        {
+            User("admin", ["admin", "user"], tokens),
+            User("manager", ["livechat-manager", "livechat-agent", "user"], tokens),
+        };
+        var monitors = new List<UnitMonitorRecord>();
+        for (var i = 0; i < units.Length; i++)
+        {
+            var monitor = User($"monitor.{i + 1}", ["livechat-monitor", "user"], tokens);
+            users.Add(monitor);
+            monitors.Add(new UnitMonitorRecord(NewId(), units[i].Id, monitor.Id, monitor.Username));
+        }
+        var agents = Enumerable.Range(1, 8).Select(i => User($"agent.{i}", ["livechat-agent", "user"], tokens)).ToList();
+        users.AddRange(agents);
+
+        var roomRecords = new List<RoomRecord>(rooms);
+        var start = now.AddDays(-days);
+        var span = now - start;
+        for (var i = 0; i < rooms; i++)
+            roomRecords.Add(Room(start + WorkingHoursOffset(span), now, departments.Skip(units.Length).ToList(), agents));
+
+        return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors, roomRecords, tokens);
+    }
+
+    public static string NewLoginToken() => RandomNumberGenerator.GetString(TokenAlphabet, 43);
+
+    private DepartmentRecord Department(string name, string? type, IReadOnlyList<string>? ancestors = null) =>
+        new(NewId(), name, type, ancestors);
+
+    private UserRecord User(string username, string[] roles, Dictionary<string, string> tokens)
+    {
+        var token = new string(Enumerable.Range(0, 43).Select(_ => TokenAlphabet[_random.Next(TokenAlphabet.Length)]).ToArray());
+        tokens[username] = token;
+        return new UserRecord(NewId(), username, roles, [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))], username);
+    }
+
+    // Creation times cluster in working hours: a uniform day, then an hour drawn from a bell around 14:00.
+    private TimeSpan WorkingHoursOffset(TimeSpan span)
+    {
+        var day = Math.Floor(_random.NextDouble() * span.TotalDays);
+        var hour = Math.Clamp(14 + 3.5 * Gaussian(), 0, 23.999);
+        var offset = TimeSpan.FromDays(day) + TimeSpan.FromHours(hour);
+        return offset < span ? offset : TimeSpan.FromTicks((long)(_random.NextDouble() * span.Ticks));
+    }
+
+    private RoomRecord Room(DateTimeOffset ts, DateTimeOffset now, IReadOnlyList<DepartmentRecord> departments, IReadOnlyList<UserRecord> agents)
+    {
+        var department = departments[_random.Next(departments.Count)];
+        var agent = agents[_random.Next(agents.Count)];
+        var recent = now - ts < TimeSpan.FromDays(1);
+        var roll = _random.NextDouble();
+        var status = recent
+            ? roll switch { < 0.40 => "closed", < 0.70 => "open", < 0.85 => "queued", _ => "onhold" }
+            : roll switch { < 0.93 => "closed", < 0.96 => "open", < 0.98 => "onhold", < 0.99 => "queued", _ => "closed-no-duration" };
+        var servedAt = ts.AddSeconds(5 + _random.Next(300));
+        var duration = 60 + Math.Round(_random.NextDouble() * 1800, 3);
+        var room = new RoomRecord(NewId(), "l", ts, DepartmentId: department.Id, DepartmentAncestors: department.Ancestors, SourceType: "widget");
+        return status switch
+        {
+            "queued" => room with { Open = true },
+            "open" => room with { Open = true, ServedById = agent.Id, ServedByUsername = agent.Username, ServedByTs = servedAt },
+            "onhold" => room with { Open = true, OnHold = true, ServedById = agent.Id, ServedByUsername = agent.Username, ServedByTs = servedAt },
+            "closed" => room with { ServedById = agent.Id, ServedByUsername = agent.Username, ServedByTs = servedAt, ChatDuration = duration, ClosedAt = ts.AddSeconds(duration) },
+            _ => room with { ClosedAt = ts.AddMinutes(1) }, // closed before metrics were kept: counts only in total
+        };
+    }
+
+    private double Gaussian() =>
+        Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+
+    private string NewId() => new(Enumerable.Range(0, 17).Select(_ => IdAlphabet[_random.Next(IdAlphabet.Length)]).ToArray());
+}

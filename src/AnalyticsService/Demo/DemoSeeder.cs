@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Storage;
+using Dapper;
+
+namespace AnalyticsService.Demo;
+
+/// <summary>
+/// --demo: seeds an empty store with a generated month of conversations, gives the demo admin a fresh login token
+/// and, once the server listens, prints it with ready-to-paste curl and grpcurl commands.
+/// </summary>
+public sealed class DemoSeeder(Store store, StoreWriter writer, IConfiguration configuration, IHostApplicationLifetime lifetime, TimeProvider clock) : IHostedService
+{
+    public const string AdminUsername = "admin";
+    public const int Rooms = 3000;
+    public const int Days = 30;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var adminId = await FindUserIdAsync(AdminUsername, cancellationToken);
+        if (adminId is null && await IsEmptyAsync(cancellationToken))
+        {
+            var workspace = new DataGenerator(RandomNumberGenerator.GetInt32(int.MaxValue)).Generate(Rooms, Days, now);
+            await writer.UpsertRolesAsync(workspace.Roles, cancellationToken);
+            await writer.UpsertPermissionsAsync(workspace.Permissions, cancellationToken);
+            await writer.UpsertDepartmentsAsync(workspace.Departments, cancellationToken);
+            await writer.UpsertUsersAsync(workspace.Users, cancellationToken);
+            await writer.UpsertUnitMonitorsAsync(workspace.UnitMonitors, cancellationToken);
+            await writer.UpsertRoomsAsync(workspace.Rooms, cancellationToken);
+            adminId = workspace.Users.Single(u => u.Username == AdminUsername).Id;
+        }
+        if (adminId is null)
+            throw new InvalidOperationException($"--demo needs an empty store or one with a user '{AdminUsername}'.");
+
+        // The generator's own tokens are never shown; the demo prints only this fresh one.
+        var token = DataGenerator.NewLoginToken();
+        await writer.AddLoginTokenAsync(adminId, new LoginTokenRecord(AuthenticationInterceptor.HashToken(token), now), cancellationToken);
+        lifetime.ApplicationStarted.Register(() => Console.Out.Write(Instructions(adminId, token, now)));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private string Instructions(string userId, string token, DateTimeOffset now)
+    {
+        var rest = (configuration["Kestrel:Endpoints:Rest:Url"] ?? "http://localhost:5000").TrimEnd('/');
+        var grpc = new Uri(configuration["Kestrel:Endpoints:Grpc:Url"] ?? "http://localhost:5001").Authority;
+        var start = now.AddDays(-Days).ToString("yyyy-MM-dd'T'00:00:00'Z'");
+        var end = now.AddDays(1).ToString("yyyy-MM-dd'T'00:00:00'Z'");
+        return $$"""
+
+            Analytics demo: {{Rooms}} conversations over the last {{Days}} days (if the store was empty).
+              REST on {{rest}}, gRPC (h2c) on {{grpc}}
+              user id: {{userId}}
+              token:   {{token}}   (shown once; the store keeps only its hash)
+
+            curl -s -H 'X-User-Id: {{userId}}' -H 'X-Auth-Token: {{token}}' \
+              '{{rest}}/api/v1/livechat/analytics/dashboards/conversations-by-status?start={{start}}&end={{end}}'
+
+            grpcurl -plaintext -H 'x-user-id: {{userId}}' -H 'x-auth-token: {{token}}' \
+              -d '{"start":"{{start}}","end":"{{end}}"}' {{grpc}} analytics.v1.Dashboards/GetConversationsByStatus
+
+            Stop with Ctrl+C.
+
+            """;
+    }
+
+    private async Task<string?> FindUserIdAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<string>(store.Command(
+            "SELECT id FROM users WHERE username = @Username", new { Username = username }, cancellationToken: cancellationToken));
+    }
+
+    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(store.Command(
+            "SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)", cancellationToken: cancellationToken)) == 0;
+    }
+}

@@ -1,0 +1,70 @@
+using AnalyticsService.Dates;
+using AnalyticsService.Demo;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Services;
+using AnalyticsService.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AnalyticsService.Hosting;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The gRPC service with its interceptors (in pipeline order), transcoding, reflection and health.</summary>
+    public static IServiceCollection AddAnalyticsApi(this IServiceCollection services)
+    {
+        services.AddGrpc().AddServiceOptions<DashboardsService>(options =>
+        {
+            options.Interceptors.Add<RestResponseInterceptor>();
+            options.Interceptors.Add<StoreFailureInterceptor>();
+            options.Interceptors.Add<AuthenticationInterceptor>();
+            options.Interceptors.Add<QuerySchemaInterceptor>();
+            options.Interceptors.Add<PermissionInterceptor>();
+        }).AddJsonTranscoding();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return services;
+    }
+
+    public static IServiceCollection AddAnalyticsStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DatabaseOptions.DefaultSqliteConnectionString;
+        services.AddSingleton(database.Provider switch
+        {
+            DatabaseProvider.Sqlite => new Store(SqliteFactory.Instance, connectionString, new SqliteDialect(), database.CommandTimeoutSeconds),
+            _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
+        });
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IdentityStore>();
+        services.AddSingleton<ConversationCounts>();
+        services.AddSingleton<RoomScopes>();
+        services.AddSingleton<StoreWriter>();
+        services.AddHostedService<SchemaMigrationService>();
+        return services;
+    }
+
+    /// <summary>--demo: seed and print how to call (after the schema migration, which is registered first).</summary>
+    public static IServiceCollection AddDemo(this IServiceCollection services, CommandLine commandLine)
+    {
+        if (commandLine.Demo)
+            services.AddHostedService<DemoSeeder>();
+        return services;
+    }
+
+    public static IServiceCollection AddAnalyticsSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new InvalidOperationException($"Analytics:TimeZone '{options.TimeZone}' is not a time zone known to this machine.", ex);
+        }
+        services.AddSingleton(new ServerTimeZone(zone));
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

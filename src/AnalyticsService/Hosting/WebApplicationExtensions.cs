@@ -1,0 +1,15 @@
+using AnalyticsService.Services;
+
+namespace AnalyticsService.Hosting;
+
+public static class WebApplicationExtensions
+{
+    public static WebApplication MapAnalyticsApi(this WebApplication app)
+    {
+        app.UseMiddleware<RawQueryMiddleware>();
+        app.MapGrpcService<DashboardsService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using AnalyticsService.Api;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace AnalyticsService.Interceptors;
+
+/// <summary>
+/// Gives REST callers Rocket.Chat's response shape: <c>application/json</c>, and on failure Rocket.Chat's error
+/// body and status instead of transcoding's google.rpc.Status JSON. gRPC calls pass through untouched.
+/// </summary>
+public sealed class RestResponseInterceptor : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!context.IsRest())
+            return await continuation(request, context);
+
+        var response = context.GetHttpContext().Response;
+        response.OnStarting(() =>
+        {
+            response.ContentType = "application/json";
+            return Task.CompletedTask;
+        });
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (ApiException ex) when (!response.HasStarted)
+        {
+            var body = ex.Error.ToRestBody();
+            response.StatusCode = ex.Error.HttpStatus;
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, context.CancellationToken);
+            await response.CompleteAsync();
+            // Transcoding still writes its own error body after this; it goes nowhere.
+            response.Body = Stream.Null;
+            throw;
+        }
+    }
+}

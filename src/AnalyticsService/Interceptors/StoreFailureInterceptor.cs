@@ -1,0 +1,25 @@
+using System.Data.Common;
+using AnalyticsService.Api;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace AnalyticsService.Interceptors;
+
+/// <summary>Answers 503 / Unavailable when the store cannot be reached or does not answer in time.</summary>
+public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException { InnerException: DbException })
+        {
+            // The exception's type and message only: its data could hold connection details.
+            logger.LogError("Store failure in {Method}: {ExceptionType}: {Message}", context.Method, ex.GetType().Name, ex.Message);
+            throw ApiError.StoreUnavailable.ToException();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Dapper;
+
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// Which rooms a caller may count (spec section 4): when the workspace has units, a livechat-monitor who is
+/// neither admin nor livechat-manager sees only the rooms of the units it monitors; everyone else sees all.
+/// </summary>
+public sealed class RoomScopes(Store store)
+{
+    public const string MonitorRole = "livechat-monitor";
+    public static readonly string[] UnscopedRoles = ["admin", "livechat-manager"];
+
+    public async Task<RoomScope> ForAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (!caller.Roles.Contains(MonitorRole) || caller.Roles.Any(UnscopedRoles.Contains))
+            return RoomScope.All;
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(
+            "SELECT COUNT(*) FROM departments WHERE type = 'u'", cancellationToken: cancellationToken)) > 0;
+        if (!workspaceHasUnits)
+            return RoomScope.All;
+        var units = await connection.QueryAsync<string>(store.Command(
+            "SELECT unit_id FROM unit_monitors WHERE monitor_id = @MonitorId", new { MonitorId = caller.UserId }, cancellationToken: cancellationToken));
+        return RoomScope.OfUnits(units.Distinct().ToArray());
+    }
+}

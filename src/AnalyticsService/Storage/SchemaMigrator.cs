@@ -1,0 +1,59 @@
+using System.Reflection;
+using Dapper;
+
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// Brings the schema up to the newest version at start-up: the embedded scripts of the dialect's folder,
+/// named NNNN_name.sql, each applied once in its own transaction and recorded in schema_migrations.
+/// </summary>
+public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
+{
+    public sealed record Migration(int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Migration> Load(SqlDialect dialect)
+    {
+        var assembly = typeof(SchemaMigrator).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(dialect.MigrationFolder, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name =>
+            {
+                var file = Path.GetFileNameWithoutExtension(name[dialect.MigrationFolder.Length..]);
+                var version = int.Parse(file.AsSpan(0, file.IndexOf('_')), System.Globalization.CultureInfo.InvariantCulture);
+                return new Migration(version, file, ReadResource(assembly, name));
+            })
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(store.Command(store.Dialect.CreateMigrationsTable, cancellationToken: cancellationToken));
+        var applied = 0;
+        foreach (var migration in Load(store.Dialect))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // Checked inside the transaction, so two instances starting together apply each script once.
+            var done = await connection.ExecuteScalarAsync<long>(store.Command(
+                "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, transaction, cancellationToken));
+            if (done > 0)
+                continue;
+            await connection.ExecuteAsync(store.Command(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(store.Command(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+                new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Applied schema migration {Version} {Name}", migration.Version, migration.Name);
+            applied++;
+        }
+        return applied;
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
