@@ -11,19 +11,22 @@ namespace AnalyticsService.Api;
 public sealed record QuerySchema(IReadOnlyList<string> Properties, IReadOnlyList<string> Required)
 {
     /// <summary>Checks a REST query string, where a name can come twice or in qs's bracket forms (not strings).</summary>
-    public ApiError? Validate(IQueryCollection query)
+    public ApiError? Validate(IReadOnlyList<KeyValuePair<string, string>> query)
     {
         var present = new List<(string Name, bool IsString)>();
-        foreach (var (key, values) in query)
+        foreach (var group in query.GroupBy(pair => BracketBase(pair.Key), StringComparer.Ordinal))
         {
-            if (key.Length == 0)
-                continue; // "?&=x": qs drops nameless pairs
-            var bracket = key.IndexOf('[');
-            var isBracketForm = bracket > 0 && key.EndsWith(']');
-            var name = isBracketForm ? key[..bracket] : key;
-            present.Add((name, !isBracketForm && values.Count == 1));
+            // A repeated name is an array and "name[...]" an array or object, as qs parses them.
+            var isString = group.Count() == 1 && group.First().Key == group.Key;
+            present.Add((group.Key, isString));
         }
         return Validate(present);
+    }
+
+    private static string BracketBase(string name)
+    {
+        var bracket = name.IndexOf('[');
+        return bracket > 0 && name.EndsWith(']') ? name[..bracket] : name;
     }
 
     /// <summary>Checks a gRPC request message: a property is present when its field is set (proto3 optional).</summary>

@@ -19,7 +19,9 @@ public static class ServiceCollectionExtensions
             options.Interceptors.Add<AuthenticationInterceptor>();
             options.Interceptors.Add<QuerySchemaInterceptor>();
             options.Interceptors.Add<PermissionInterceptor>();
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(options =>
+            // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
+            options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;

@@ -18,7 +18,7 @@ public sealed class QuerySchemaInterceptor : Interceptor
     {
         var schema = EndpointRules.For(context.Method).Query;
         var error = context.IsRest()
-            ? schema.Validate(context.GetHttpContext().Features.GetRequiredFeature<RawQueryFeature>().Query)
+            ? schema.Validate(context.GetHttpContext().Features.GetRequiredFeature<RawQueryFeature>().Pairs)
             : schema.Validate((IMessage)request);
         if (error is not null)
             throw error.ToException();

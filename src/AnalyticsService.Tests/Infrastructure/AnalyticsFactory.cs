@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using Analytics.V1;
+using AnalyticsService.Demo;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Storage;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnalyticsService.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on ASP.NET Core's test server, over its own SQLite file, with Rocket.Chat's default
+/// roles and permissions. Tests talk to it with an HttpClient (REST) and a GrpcChannel (gRPC).
+/// </summary>
+public class AnalyticsFactory : WebApplicationFactory<Program>
+{
+    public const string ConversationsByStatusPath = "/api/v1/livechat/analytics/dashboards/conversations-by-status";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("analytics-tests-").FullName;
+    private readonly Dictionary<string, string?> _settings = new();
+    private GrpcChannel? _channel;
+    private bool _seeded;
+
+    public string DatabasePath => Path.Combine(_directory, "analytics.db");
+
+    /// <summary>Settings applied on top of appsettings.json; set before the first client is made.</summary>
+    public AnalyticsFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+    }
+
+    public StoreWriter Writer => Services.GetRequiredService<StoreWriter>();
+
+    public async Task<HttpClient> RestAsync()
+    {
+        await EnsureSeededAsync();
+        return CreateClient();
+    }
+
+    public async Task<Dashboards.DashboardsClient> GrpcAsync()
+    {
+        await EnsureSeededAsync();
+        _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        return new Dashboards.DashboardsClient(_channel);
+    }
+
+    /// <summary>A user with these roles and one fresh login token.</summary>
+    public async Task<TestUser> CreateUserAsync(params string[] roles)
+    {
+        await EnsureSeededAsync();
+        var id = "u" + Guid.NewGuid().ToString("N")[..16];
+        var token = DataGenerator.NewLoginToken();
+        await Writer.UpsertUsersAsync([new UserRecord(id, id, roles, [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))])]);
+        return new TestUser(id, token);
+    }
+
+    public Task AddRoomsAsync(params RoomRecord[] rooms) => Writer.UpsertRoomsAsync(rooms);
+
+    private async Task EnsureSeededAsync()
+    {
+        if (_seeded)
+            return;
+        _ = Server; // starts the host, which migrates the schema
+        await Writer.UpsertRolesAsync(DataGenerator.DefaultRoles);
+        await Writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
+        _seeded = true;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed record TestUser(string Id, string Token)
+{
+    public Metadata Headers => new() { { "x-user-id", Id }, { "x-auth-token", Token } };
+
+    public HttpRequestMessage Get(string pathAndQuery)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Add("X-User-Id", Id);
+        request.Headers.Add("X-Auth-Token", Token);
+        return request;
+    }
+}
+
+public static class HttpExtensions
+{
+    /// <summary>Status, content type and body of a response, for exact comparisons.</summary>
+    public static async Task<(int Status, string? ContentType, string Body)> ReadAsync(this Task<HttpResponseMessage> pending)
+    {
+        using var response = await pending;
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+    }
+}
