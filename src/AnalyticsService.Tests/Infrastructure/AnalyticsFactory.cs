@@ -36,7 +36,8 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
+        if (!_settings.ContainsKey("ConnectionStrings:Analytics"))
+            builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
     }

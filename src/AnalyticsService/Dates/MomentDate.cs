@@ -49,10 +49,10 @@ public static partial class MomentDate
             var iso = ExtendedIso().Match(text);
             if (!iso.Success)
                 iso = BasicIso().Match(text);
-            if (iso.Success)
-                return TryParseIso(iso, zone, out instant);
-
-            return TryParseRfc2822(text, out instant);
+            var parsed = iso.Success ? TryParseIso(iso, zone, out instant) : TryParseRfc2822(text, out instant);
+            if (parsed)
+                _ = zone.StartOfDay(instant); // the range checks work on local days: the day must be representable too
+            return parsed;
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -246,21 +246,37 @@ public static partial class MomentDate
         var wholeMonths = (bWall.Year - aWall.Year) * 12 + (bWall.Month - aWall.Month);
         var anchor = AddMonths(aWall, wholeMonths, zone);
         double adjust;
-        if (b < anchor)
+        if (b.UtcTicks < anchor)
         {
             var anchor2 = AddMonths(aWall, wholeMonths - 1, zone);
-            adjust = (b - anchor).TotalMilliseconds / (anchor - anchor2).TotalMilliseconds;
+            adjust = (double)(b.UtcTicks - anchor) / (anchor - anchor2);
         }
         else
         {
             var anchor2 = AddMonths(aWall, wholeMonths + 1, zone);
-            adjust = (b - anchor).TotalMilliseconds / (anchor2 - anchor).TotalMilliseconds;
+            adjust = (double)(b.UtcTicks - anchor) / (anchor2 - anchor);
         }
         var result = -(wholeMonths + adjust);
         return result == 0 ? 0 : result; // moment turns -0 into 0
     }
 
-    // DateTime.AddMonths clamps the day to the target month's length, as moment's add(n, 'months') does.
-    private static DateTimeOffset AddMonths(DateTime wallTime, int months, ServerTimeZone zone) =>
-        zone.ToInstant(wallTime.AddMonths(months));
+    private const long TicksPer400Years = 146_097 * TimeSpan.TicksPerDay; // the Gregorian calendar repeats every 400 years
+
+    /// <summary>
+    /// The instant, in UTC ticks, of a wall time moved by whole months. DateTime.AddMonths clamps the day to the target
+    /// month's length, as moment's add(n, 'months') does. A month past year 9999 or before year 1 (JavaScript has them)
+    /// is computed 400 years away and moved back.
+    /// </summary>
+    private static long AddMonths(DateTime wallTime, int months, ServerTimeZone zone)
+    {
+        try
+        {
+            return zone.ToInstant(wallTime.AddMonths(months)).UtcTicks;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            var years = wallTime.Year > 5000 ? -400 : 400;
+            return zone.ToInstant(wallTime.AddYears(years).AddMonths(months)).UtcTicks - years / 400 * TicksPer400Years;
+        }
+    }
 }

@@ -24,7 +24,8 @@ public sealed class ServerTimeZone(TimeZoneInfo zone)
         return new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
     }
 
-    public DateTime ToWallTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
+    /// <summary>The wall time of an instant; throws ArgumentOutOfRangeException outside years 0001 to 9999 (ConvertTime would clamp).</summary>
+    public DateTime ToWallTime(DateTimeOffset instant) => new(instant.UtcTicks + Zone.GetUtcOffset(instant).Ticks);
 
     /// <summary>moment's startOf('day') in this zone.</summary>
     public DateTimeOffset StartOfDay(DateTimeOffset instant) => ToInstant(ToWallTime(instant).Date);

@@ -26,10 +26,12 @@ public sealed class RestResponseInterceptor : Interceptor
         {
             return await continuation(request, context);
         }
-        catch (ApiException ex) when (!response.HasStarted)
+        catch (Exception ex) when (ex is ApiException or not (RpcException or OperationCanceledException) && !response.HasStarted)
         {
-            var body = ex.Error.ToRestBody();
-            response.StatusCode = ex.Error.HttpStatus;
+            // Anything unforeseen is still answered in Rocket.Chat's shape; transcoding logs the exception.
+            var error = (ex as ApiException)?.Error ?? ApiError.Internal;
+            var body = error.ToRestBody();
+            response.StatusCode = error.HttpStatus;
             response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, context.CancellationToken);
             await response.CompleteAsync();

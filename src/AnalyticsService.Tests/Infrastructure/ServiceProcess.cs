@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AnalyticsService.Tests.Infrastructure;
+
+/// <summary>
+/// The built service as its own process on real sockets: Program.cs, appsettings.json and Kestrel's two listeners,
+/// on free loopback ports, over a SQLite file of its own.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _directory;
+
+    public int RestPort { get; }
+    public int GrpcPort { get; }
+    public string? DemoUserId { get; private set; }
+    public string? DemoToken { get; private set; }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private ServiceProcess(Process process, string directory, int restPort, int grpcPort)
+    {
+        _process = process;
+        _directory = directory;
+        RestPort = restPort;
+        GrpcPort = grpcPort;
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string arguments = "--demo", string? directory = null, params (string Key, string Value)[] environment)
+    {
+        directory ??= Directory.CreateTempSubdirectory("analytics-e2e-").FullName;
+        var (restPort, grpcPort) = (FreePort(), FreePort());
+        var serviceDll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", $"\"{serviceDll}\" {arguments}")
+        {
+            WorkingDirectory = Path.GetDirectoryName(serviceDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Kestrel__Endpoints__Rest__Url"] = $"http://127.0.0.1:{restPort}";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
+        start.Environment["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "analytics.db")}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+
+        var service = new ServiceProcess(new Process { StartInfo = start }, directory, restPort, grpcPort);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is null)
+                return;
+            lock (service._output)
+                service._output.AppendLine(line);
+            if (UserIdLine().Match(line) is { Success: true } user)
+                service.DemoUserId = user.Groups[1].Value;
+            if (TokenLine().Match(line) is { Success: true } token)
+                service.DemoToken = token.Groups[1].Value;
+            if (line.Contains("Application started", StringComparison.Ordinal))
+                started.TrySetResult();
+        }
+        service._process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        service._process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        service._process.Start();
+        service._process.BeginOutputReadLine();
+        service._process.BeginErrorReadLine();
+
+        var exited = service._process.WaitForExitAsync();
+        var first = await Task.WhenAny(started.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != started.Task)
+        {
+            var output = service.Output;
+            await service.DisposeAsync();
+            throw new InvalidOperationException($"The service did not start:\n{output}");
+        }
+        return service;
+    }
+
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    public void DeleteDirectory()
+    {
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"^\s+user id:\s+(\S+)")]
+    private static partial Regex UserIdLine();
+
+    [GeneratedRegex(@"^\s+token:\s+(\S+)")]
+    private static partial Regex TokenLine();
+}

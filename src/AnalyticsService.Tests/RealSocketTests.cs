@@ -1,0 +1,183 @@
+using System.Net.Sockets;
+using System.Text;
+using Analytics.V1;
+using AnalyticsService.Tests.Infrastructure;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// The service as shipped, started with --demo on real sockets: REST over HTTP/1.1, gRPC over h2c, reflection for
+/// grpcurl, health, and what reaches its log.
+/// </summary>
+public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFixture<RealSocketTests.Fixture>
+{
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public ServiceProcess Service { get; private set; } = null!;
+
+        // Debug logging, so that the no-secrets check reads everything the service can log.
+        public async Task InitializeAsync() =>
+            Service = await ServiceProcess.StartAsync("--demo", environment: ("Logging__LogLevel__Default", "Debug"));
+
+        public async Task DisposeAsync()
+        {
+            await Service.DisposeAsync();
+            Service.DeleteDirectory();
+        }
+    }
+
+    private ServiceProcess Service => fixture.Service;
+
+    private string DemoRange()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return $"start={now.AddDays(-30):yyyy-MM-dd}T00:00:00Z&end={now.AddDays(1):yyyy-MM-dd}T00:00:00Z";
+    }
+
+    [Fact]
+    public async Task Demo_prints_a_token_that_works_over_rest()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
+        request.Headers.Add("X-User-Id", Service.DemoUserId);
+        request.Headers.Add("X-Auth-Token", Service.DemoToken);
+
+        using var response = await client.SendAsync(request);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal((200, "application/json", new Version(1, 1)), ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), response.Version));
+        Assert.Equal(3000, body.GetProperty("total").GetInt32());
+        var data = body.GetProperty("data").EnumerateArray().Select(d => (Label: d.GetProperty("label").GetString(), Value: d.GetProperty("value").GetInt32())).ToList();
+        Assert.Equal(["Closed", "On_Hold", "Open", "Queued"], data.Select(d => d.Label).Order());
+        Assert.Equal("Closed", data[0].Label); // the generator closes most old conversations
+        Assert.Equal(data.Select(d => d.Value).OrderDescending(), data.Select(d => d.Value));
+        Assert.InRange(data.Sum(d => d.Value), 2900, 3000);
+        Assert.True(body.GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Grpc_over_h2c_gives_the_same_answer_as_rest()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var client = new Dashboards.DashboardsClient(channel);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(DemoRange());
+        var headers = new Metadata { { "x-user-id", Service.DemoUserId! }, { "x-auth-token", Service.DemoToken! } };
+
+        var grpc = await client.GetConversationsByStatusAsync(new() { Start = query["start"].ToString(), End = query["end"].ToString() }, headers);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
+        request.Headers.Add("X-User-Id", Service.DemoUserId);
+        request.Headers.Add("X-Auth-Token", Service.DemoToken);
+        var rest = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+
+        var grpcAsRest = $$"""{"total":{{grpc.Total}},"data":[{{string.Join(",", grpc.Data.Select(d => $$"""{"label":"{{d.Label}}","value":{{d.Value}}}"""))}}],"success":true}""";
+        Assert.Equal(rest, grpcAsRest);
+        Assert.Equal(3000, grpc.Total);
+    }
+
+    [Fact]
+    public async Task Grpc_without_credentials_is_unauthenticated()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var client = new Dashboards.DashboardsClient(channel);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.GetConversationsByStatusAsync(new() { Start = "2020-01-01", End = "2020-02-01" }));
+        Assert.Equal((StatusCode.Unauthenticated, "You must be logged in to do this."), (error.StatusCode, error.Status.Detail));
+    }
+
+    [Fact]
+    public async Task Reflection_lists_the_services_for_grpcurl_without_credentials()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "analytics.v1.Dashboards" });
+        await call.RequestStream.CompleteAsync();
+
+        Assert.True(await call.ResponseStream.MoveNext());
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).Order().ToArray();
+        Assert.Equal(["analytics.v1.Dashboards", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"], services);
+        Assert.True(await call.ResponseStream.MoveNext());
+        var file = Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(call.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto[0]);
+        Assert.Equal(("analytics/v1/dashboards.proto", "GetConversationsByStatus"), (file.Name, file.Service.Single().Method.Single().Name));
+    }
+
+    [Fact]
+    public async Task Health_reports_serving()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task A_request_kestrel_cannot_parse_gets_a_400_and_the_server_keeps_serving()
+    {
+        // A bare CR inside a header value: the classic header-injection attempt.
+        var raw = $"GET {ConversationsByStatusPath}?start=a&end=b HTTP/1.1\r\nHost: localhost\r\nX-User-Id: a\rX-Injected: b\r\nX-Auth-Token: t\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 400 ", await SendRawAsync(raw));
+
+        var fine = $"GET {ConversationsByStatusPath}?start=a&end=b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        var answer = await SendRawAsync(fine);
+        Assert.StartsWith("HTTP/1.1 401 ", answer);
+        Assert.EndsWith(Bodies.NotLoggedIn, answer);
+    }
+
+    [Fact]
+    public async Task Odd_bytes_and_huge_values_get_answers_in_the_api_shape()
+    {
+        // Invalid UTF-8 in the query, a 6 KB start, a 4 KB token, a non-ASCII user id (raw bytes).
+        var huge = new string('9', 6000);
+        var cases = new (string Request, string Status, string Body)[]
+        {
+            ($"GET {ConversationsByStatusPath}?start=%FF%FE%00&end=x HTTP/1.1\r\nHost: l\r\nConnection: close\r\nX-User-Id: {Service.DemoUserId}\r\nX-Auth-Token: {Service.DemoToken}\r\n\r\n", "400", Bodies.InvalidStart),
+            ($"GET {ConversationsByStatusPath}?start={huge}&end=x HTTP/1.1\r\nHost: l\r\nConnection: close\r\nX-User-Id: {Service.DemoUserId}\r\nX-Auth-Token: {Service.DemoToken}\r\n\r\n", "400", Bodies.InvalidStart),
+            ($"GET {ConversationsByStatusPath}?start=1&end=2 HTTP/1.1\r\nHost: l\r\nConnection: close\r\nX-User-Id: {Service.DemoUserId}\r\nX-Auth-Token: {new string('x', 4000)}\r\n\r\n", "401", Bodies.NotLoggedIn),
+            ($"GET {ConversationsByStatusPath}?start=1&end=2 HTTP/1.1\r\nHost: l\r\nConnection: close\r\nX-User-Id: usér\u00ff\r\nX-Auth-Token: t\r\n\r\n", "401", Bodies.NotLoggedIn),
+        };
+        foreach (var (request, status, body) in cases)
+        {
+            var answer = await SendRawAsync(request);
+            Assert.True(answer.StartsWith($"HTTP/1.1 {status} "), answer);
+            Assert.EndsWith(body, answer);
+        }
+    }
+
+    [Fact]
+    public async Task No_token_reaches_the_log()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        const string wrongToken = "wrong-token-e2e-7f3a9c";
+        foreach (var token in new[] { Service.DemoToken!, wrongToken })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
+            request.Headers.Add("X-User-Id", Service.DemoUserId);
+            request.Headers.Add("X-Auth-Token", token);
+            (await client.SendAsync(request)).Dispose();
+        }
+        await Task.Delay(200); // let the log lines arrive
+
+        // The demo prints its own token once, on purpose; nothing else may.
+        var log = Service.Output.Split('\n').Where(line => !line.Contains("token:", StringComparison.Ordinal) && !line.Contains("X-Auth-Token:") && !line.Contains("x-auth-token:")).ToList();
+        Assert.DoesNotContain(log, line => line.Contains(Service.DemoToken!, StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.Contains(wrongToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.Contains("Data Source=", StringComparison.Ordinal));
+    }
+
+    private async Task<string> SendRawAsync(string request)
+    {
+        using var socket = new TcpClient();
+        await socket.ConnectAsync("127.0.0.1", Service.RestPort);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var read = reader.ReadToEndAsync();
+        return await read.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}

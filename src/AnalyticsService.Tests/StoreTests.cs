@@ -1,0 +1,58 @@
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Dapper;
+using Grpc.Core;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>The embedded store: versioned migrations, and a store that cannot be reached.</summary>
+public sealed class StoreTests
+{
+    [Fact]
+    public async Task Migrations_are_recorded_once_and_a_second_run_changes_nothing()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync(); // the host migrated at start-up
+        var migrator = factory.Services.GetRequiredService<SchemaMigrator>();
+
+        Assert.Equal(0, await migrator.MigrateAsync(CancellationToken.None));
+
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        var versions = await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version");
+        var expected = SchemaMigrator.Load(new SqliteDialect()).Select(m => ((long)m.Version, m.Name));
+        Assert.Equal(expected, versions);
+        Assert.Equal((1L, "0001_initial"), versions.First());
+        var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+        Assert.Equal(["department_ancestors", "departments", "login_tokens", "permission_roles", "roles", "room_department_ancestors",
+            "rooms", "schema_migrations", "unit_monitors", "user_roles", "users"], tables);
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_opened_answers_503_over_rest_and_unavailable_over_grpc()
+    {
+        var directory = Directory.CreateTempSubdirectory("analytics-gone-").FullName;
+        await using var factory = new AnalyticsFactory()
+            .With("ConnectionStrings:Analytics", $"Data Source={Path.Combine(directory, "analytics.db")};Pooling=False");
+        var user = await factory.CreateUserAsync("admin");
+        var client = await factory.RestAsync();
+        var grpc = await factory.GrpcAsync();
+        Assert.Equal(200, (await client.SendAsync(user.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01")).ReadAsync()).Status);
+
+        Directory.Move(directory, directory + "-moved"); // the file's folder disappears: SQLite cannot open it
+        try
+        {
+            Assert.Equal((503, "application/json", Bodies.StoreUnavailable),
+                await client.SendAsync(user.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01")).ReadAsync());
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+                await grpc.GetConversationsByStatusAsync(new() { Start = "2020-01-01", End = "2020-02-01" }, user.Headers));
+            Assert.Equal((StatusCode.Unavailable, "The analytics store is unavailable. Try again later."), (error.StatusCode, error.Status.Detail));
+        }
+        finally
+        {
+            Directory.Delete(directory + "-moved", recursive: true);
+        }
+    }
+}
