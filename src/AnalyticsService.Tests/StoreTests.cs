@@ -25,6 +25,7 @@ public sealed class StoreTests
         var expected = SchemaMigrator.Load(new SqliteDialect()).Select(m => ((long)m.Version, m.Name));
         Assert.Equal(expected, versions);
         Assert.Equal((1L, "0001_initial"), versions.First());
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(["department_ancestors", "departments", "login_tokens", "permission_roles", "roles", "room_department_ancestors",
             "rooms", "schema_migrations", "unit_monitors", "user_roles", "users"], tables);

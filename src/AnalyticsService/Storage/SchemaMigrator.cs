@@ -29,6 +29,8 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
+        if (store.Dialect.Startup is { } startup)
+            await connection.ExecuteAsync(store.Command(startup, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(store.Command(store.Dialect.CreateMigrationsTable, cancellationToken: cancellationToken));
         var applied = 0;
         foreach (var migration in Load(store.Dialect))

@@ -11,6 +11,9 @@ public abstract class SqlDialect
 
     public abstract string CreateMigrationsTable { get; }
 
+    /// <summary>Run once at start-up, before the migrations and outside any transaction.</summary>
+    public virtual string? Startup => null;
+
     /// <summary>How an instant is stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 
@@ -38,6 +41,9 @@ public sealed class SqliteDialect : SqlDialect
             applied_at TEXT    NOT NULL
         )
         """;
+
+    // Write-ahead logging: readers never wait for a writer (an import), and a writer waits for no reader.
+    public override string Startup => "PRAGMA journal_mode = WAL";
 
     public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
