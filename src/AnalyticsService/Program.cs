@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(commandLine.HostArguments);
 builder.Services
     .AddAnalyticsSettings(builder.Configuration)
     .AddAnalyticsStore(builder.Configuration)
+    .AddRateLimits(builder.Configuration)
     .AddAnalyticsApi()
     .AddDemo(commandLine);
 

@@ -1,6 +1,9 @@
 using AnalyticsService.Dates;
 using AnalyticsService.Demo;
+using System.Net;
 using AnalyticsService.Interceptors;
+using AnalyticsService.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using AnalyticsService.Services;
 using AnalyticsService.Storage;
 using Microsoft.Data.Sqlite;
@@ -17,6 +20,7 @@ public static class ServiceCollectionExtensions
             options.Interceptors.Add<RestResponseInterceptor>();
             options.Interceptors.Add<StoreFailureInterceptor>();
             options.Interceptors.Add<AuthenticationInterceptor>();
+            options.Interceptors.Add<RateLimitInterceptor>();
             options.Interceptors.Add<QuerySchemaInterceptor>();
             options.Interceptors.Add<PermissionInterceptor>();
         }).AddJsonTranscoding(options =>
@@ -28,6 +32,26 @@ public static class ServiceCollectionExtensions
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return services;
+    }
+
+    /// <summary>The API rate limit, and the client address taken from X-Forwarded-For only when sent by a trusted proxy.</summary>
+    public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddSingleton<ClientRateLimiter>();
+        var proxies = configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.KnownProxies.Clear(); // the default trusts loopback; only what the setting names is trusted
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.KnownProxies)
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in proxies.KnownNetworks)
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
+        services.AddSingleton(proxies);
         return services;
     }
 

@@ -1,3 +1,4 @@
+using AnalyticsService.RateLimiting;
 using AnalyticsService.Services;
 
 namespace AnalyticsService.Hosting;
@@ -6,6 +7,8 @@ public static class WebApplicationExtensions
 {
     public static WebApplication MapAnalyticsApi(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<ForwardedHeadersSettings>().Any)
+            app.UseForwardedHeaders();
         app.UseMiddleware<RawQueryMiddleware>();
         app.MapGrpcService<DashboardsService>();
         app.MapGrpcReflectionService();

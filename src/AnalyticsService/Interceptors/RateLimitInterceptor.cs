@@ -1,0 +1,36 @@
+using System.Globalization;
+using AnalyticsService.Api;
+using AnalyticsService.RateLimiting;
+using AnalyticsService.Storage;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace AnalyticsService.Interceptors;
+
+/// <summary>
+/// Step 2: Rocket.Chat's API rate limit per client address and route, after authentication (it needs the caller:
+/// holders of api-bypass-rate-limit are not limited). Reports X-RateLimit-Limit, -Remaining and -Reset (epoch
+/// milliseconds) as response headers, REST and gRPC alike.
+/// </summary>
+public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStore identities, IOptions<RateLimitOptions> options, TimeProvider clock) : Interceptor
+{
+    public const string BypassPermission = "api-bypass-rate-limit";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!options.Value.Enabled || await identities.AnyRoleHoldsAsync(context.GetCaller().Roles, BypassPermission, context.CancellationToken))
+            return await continuation(request, context);
+
+        var http = context.GetHttpContext();
+        var decision = limiter.Acquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Method);
+        var headers = http.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.ResetAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        if (!decision.Allowed)
+            throw ApiError.TooManyRequests(decision.SecondsLeft(clock.GetUtcNow())).ToException();
+        return await continuation(request, context);
+    }
+}
