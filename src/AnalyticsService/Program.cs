@@ -1,7 +1,25 @@
+using AnalyticsService.Cli;
 using AnalyticsService.Hosting;
 
-var commandLine = CommandLine.Parse(args);
-var builder = WebApplication.CreateBuilder(commandLine.HostArguments);
+CommandLine commandLine;
+try
+{
+    commandLine = CommandLine.Parse(args);
+    switch (commandLine.Command)
+    {
+        case Command.Import:
+            return await ImportTool.RunAsync(commandLine, Console.Out, Console.Error);
+        case Command.Generate:
+            return GenerateTool.Run(commandLine, Console.Out);
+    }
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"{ex.Message}\n{CommandLine.Usage}");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments, ContentRootPath = AppContext.BaseDirectory });
 builder.Services
     .AddAnalyticsSettings(builder.Configuration)
     .AddAnalyticsStore(builder.Configuration)
@@ -12,5 +30,6 @@ builder.Services
 var app = builder.Build();
 app.MapAnalyticsApi();
 await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,18 +1,42 @@
 using System.Security.Cryptography;
+using AnalyticsService.Import;
 using AnalyticsService.Interceptors;
 using AnalyticsService.Storage;
 
 namespace AnalyticsService.Demo;
 
-/// <summary>A generated workspace: Rocket.Chat's documents plus the plain tokens of the users made (shown once).</summary>
+/// <summary>
+/// A generated workspace: Rocket.Chat's documents plus the plain tokens of the users made (to be shown once).
+/// Rooms are made as they are enumerated, the same ones each time, so any number fits in memory.
+/// </summary>
 public sealed record GeneratedWorkspace(
     IReadOnlyList<RoleRecord> Roles,
     IReadOnlyList<PermissionRecord> Permissions,
     IReadOnlyList<DepartmentRecord> Departments,
     IReadOnlyList<UserRecord> Users,
     IReadOnlyList<UnitMonitorRecord> UnitMonitors,
-    IReadOnlyList<RoomRecord> Rooms,
-    IReadOnlyDictionary<string, string> PlainTokensByUsername);
+    IEnumerable<RoomRecord> Rooms,
+    IReadOnlyDictionary<string, string> PlainTokensByUsername)
+{
+    /// <summary>Writes the workspace as mongoexport would: one file per collection, one document per line.</summary>
+    public void WriteExport(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Write(directory, "rocketchat_roles.json", Roles, ExportDocuments.Role);
+        Write(directory, "rocketchat_permissions.json", Permissions, ExportDocuments.Permission);
+        Write(directory, "rocketchat_livechat_department.json", Departments, ExportDocuments.Department);
+        Write(directory, "users.json", Users, ExportDocuments.User);
+        Write(directory, "rocketchat_livechat_unit_monitors.json", UnitMonitors, ExportDocuments.UnitMonitor);
+        Write(directory, "rocketchat_room.json", Rooms, ExportDocuments.Room);
+    }
+
+    private static void Write<T>(string directory, string file, IEnumerable<T> records, Action<System.Text.Json.Utf8JsonWriter, T> document)
+    {
+        using var writer = new MongoExportWriter(Path.Combine(directory, file));
+        foreach (var record in records)
+            writer.Write(json => document(json, record));
+    }
+}
 
 /// <summary>
 /// Makes a plausible omnichannel workspace: departments grouped into units, agents, a manager, a monitor per unit,
@@ -24,7 +48,7 @@ public sealed class DataGenerator(int seed)
 {
     private const string IdAlphabet = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
     private const string TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    private readonly Random _random = new(seed);
+    private Random _random = new(seed);
 
     public static IReadOnlyList<RoleRecord> DefaultRoles { get; } =
     [
@@ -63,13 +87,19 @@ public sealed class DataGenerator(int seed)
         var agents = Enumerable.Range(1, 8).Select(i => User($"agent.{i}", ["livechat-agent", "user"], tokens)).ToList();
         users.AddRange(agents);
 
-        var roomRecords = new List<RoomRecord>(rooms);
-        var start = now.AddDays(-days);
-        var span = now - start;
-        for (var i = 0; i < rooms; i++)
-            roomRecords.Add(Room(start + WorkingHoursOffset(span), now, departments.Skip(units.Length).ToList(), agents));
+        var roomDepartments = departments.Skip(units.Length).ToList();
+        return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors,
+            GenerateRooms(rooms, days, now, roomDepartments, agents), tokens);
+    }
 
-        return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors, roomRecords, tokens);
+    // Rooms have a random sequence of their own, so that enumerating them again gives the same rooms.
+    private IEnumerable<RoomRecord> GenerateRooms(int rooms, int days, DateTimeOffset end, IReadOnlyList<DepartmentRecord> departments, IReadOnlyList<UserRecord> agents)
+    {
+        _random = new Random(unchecked(seed * 31 + 17));
+        var start = end.AddDays(-days);
+        var span = end - start;
+        for (var i = 0; i < rooms; i++)
+            yield return Room(start + WorkingHoursOffset(span), end, departments, agents);
     }
 
     public static string NewLoginToken() => RandomNumberGenerator.GetString(TokenAlphabet, 43);

@@ -1,3 +1,4 @@
+using AnalyticsService.Cli;
 using AnalyticsService.Dates;
 using AnalyticsService.Demo;
 using System.Net;
@@ -55,7 +56,7 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddAnalyticsStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAnalyticsStore(this IServiceCollection services, IConfiguration configuration, bool migrateOnStart = true)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DatabaseOptions.DefaultSqliteConnectionString;
@@ -69,7 +70,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<StoreWriter>();
-        services.AddHostedService<SchemaMigrationService>();
+        if (migrateOnStart)
+            services.AddHostedService<SchemaMigrationService>();
         return services;
     }
 

@@ -29,7 +29,7 @@ public sealed class ConversationCounts(Store store)
         {
             Start = store.Dialect.Instant(start),
             End = store.Dialect.Instant(end),
-            scope.Units,
+            Units = scope.Units is null ? null : BatchJson.Serialize(scope.Units.ToList()),
         }, cancellationToken: cancellationToken));
     }
 }

@@ -11,17 +11,11 @@ CREATE TABLE rooms (
     chat_duration      REAL    NULL,                 -- metrics.chatDuration, seconds; set on close
     closed_at          INTEGER NULL,
     department_id      TEXT    NULL,
+    department_ancestors TEXT  NULL,             -- departmentAncestors as a JSON array; read only to scope monitors
     source_type        TEXT    NULL
 );
 -- Covers the status counts: only omnichannel rooms, by creation time.
 CREATE INDEX ix_rooms_livechat_ts ON rooms (ts, open, on_hold, served_by_id, chat_duration, department_id) WHERE t = 'l';
-
-CREATE TABLE room_department_ancestors (
-    room_id       TEXT NOT NULL,
-    department_id TEXT NOT NULL,
-    PRIMARY KEY (room_id, department_id)
-) WITHOUT ROWID;
-CREATE INDEX ix_room_department_ancestors_department ON room_department_ancestors (department_id, room_id);
 
 CREATE TABLE users (
     id       TEXT    NOT NULL PRIMARY KEY,

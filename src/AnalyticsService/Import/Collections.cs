@@ -1,0 +1,189 @@
+using System.Text.Json;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Import;
+
+/// <summary>How one of Rocket.Chat's collections is read from its export and written to the store.</summary>
+public abstract class ExportCollection
+{
+    /// <summary>mongoexport's file name: the collection's name with .json.</summary>
+    public abstract string FileName { get; }
+
+    /// <summary>Adds a document to the batch, or returns false when the service keeps nothing of it (skipped).</summary>
+    public abstract bool Add(JsonElement document);
+
+    public abstract int Pending { get; }
+
+    /// <summary>Hands over the documents added so far as one write, to run later in a session; null when there are none.</summary>
+    public abstract Func<WriteSession, CancellationToken, Task<UpsertCounts>>? TakeBatch();
+
+    /// <summary>The collections, in the order an import reads them.</summary>
+    public static IReadOnlyList<ExportCollection> All() =>
+    [
+        new Roles(), new Permissions(), new Departments(), new UnitMonitors(), new Users(), new Rooms(),
+    ];
+}
+
+/// <summary>A collection whose documents map to one record type, written in batches.</summary>
+public abstract class ExportCollection<T> : ExportCollection
+{
+    private List<T> _batch = [];
+
+    public override int Pending => _batch.Count;
+
+    public override bool Add(JsonElement document)
+    {
+        var record = Read(document);
+        if (record is null)
+            return false;
+        _batch.Add(record);
+        return true;
+    }
+
+    protected abstract T? Read(JsonElement document);
+
+    protected abstract Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<T> batch, CancellationToken cancellationToken);
+
+    public override Func<WriteSession, CancellationToken, Task<UpsertCounts>>? TakeBatch()
+    {
+        if (_batch.Count == 0)
+            return null;
+        var taken = _batch;
+        _batch = new List<T>(taken.Count);
+        return async (session, cancellationToken) =>
+        {
+            // The same _id twice in one batch: the later document wins, as it would in MongoDB's upsert order.
+            var batch = Deduplicate(taken);
+            var counts = await WriteAsync(session, batch, cancellationToken);
+            return counts with { Updated = counts.Updated + taken.Count - batch.Count };
+        };
+    }
+
+    protected abstract string IdOf(T record);
+
+    private List<T> Deduplicate(List<T> batch)
+    {
+        var lastIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+            lastIndex[IdOf(batch[i])] = i;
+        return lastIndex.Count == batch.Count ? batch : batch.Where((record, i) => lastIndex[IdOf(record)] == i).ToList();
+    }
+}
+
+public sealed class Rooms : ExportCollection<RoomRecord>
+{
+    public override string FileName => "rocketchat_room.json";
+
+    // Only omnichannel rooms (t = 'l') are kept; the others are skipped without further reading.
+    protected override RoomRecord? Read(JsonElement d)
+    {
+        var id = d.RequiredId();
+        if (d.OptionalString("t") != "l")
+            return null;
+        // servedBy present at all, even null, is "set" for MongoDB's $exists, which Rocket.Chat's counts use.
+        var served = d.TryGet("servedBy", out _);
+        return new RoomRecord(
+            id, "l", d.RequiredDate("ts"),
+            Open: d.OptionalBool("open"),
+            OnHold: d.OptionalBool("onHold"),
+            ServedById: served ? d.OptionalString("servedBy._id") ?? "" : null,
+            ServedByUsername: d.OptionalString("servedBy.username"),
+            ServedByTs: d.OptionalDate("servedBy.ts"),
+            ChatDuration: d.OptionalNumber("metrics.chatDuration"),
+            ClosedAt: d.OptionalDate("closedAt"),
+            DepartmentId: d.OptionalString("departmentId"),
+            DepartmentAncestors: d.StringArray("departmentAncestors"),
+            SourceType: d.OptionalString("source.type"));
+    }
+
+    protected override string IdOf(RoomRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<RoomRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertRoomsAsync(batch, cancellationToken);
+}
+
+public sealed class Users : ExportCollection<UserRecord>
+{
+    public override string FileName => "users.json";
+
+    protected override UserRecord? Read(JsonElement d)
+    {
+        var tokens = new List<LoginTokenRecord>();
+        if (d.TryGet("services.resume.loginTokens", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var (token, i) in list.EnumerateArray().Select((t, i) => (t, i)))
+            {
+                // Rocket.Chat stores hashes; an old export may hold a plain token, which is hashed here and never stored.
+                var hash = token.OptionalString("hashedToken")
+                    ?? (token.OptionalString("token") is { } plain ? AuthenticationInterceptor.HashToken(plain) : null)
+                    ?? throw new DocumentException($"services.resume.loginTokens[{i}] has no hashedToken");
+                tokens.Add(new LoginTokenRecord(hash, token.OptionalDate("when")));
+            }
+        }
+        else if (d.TryGet("services.resume.loginTokens", out var other) && other.ValueKind != JsonValueKind.Null)
+            throw new DocumentException("services.resume.loginTokens is not an array");
+
+        return new UserRecord(d.RequiredId(), d.OptionalString("username"), d.StringArray("roles"), tokens,
+            d.OptionalString("name"), !d.TryGet("active", out _) || d.OptionalBool("active"));
+    }
+
+    protected override string IdOf(UserRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<UserRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertUsersAsync(batch, cancellationToken);
+}
+
+public sealed class Permissions : ExportCollection<PermissionRecord>
+{
+    public override string FileName => "rocketchat_permissions.json";
+
+    protected override PermissionRecord? Read(JsonElement d) => new(d.RequiredId(), d.StringArray("roles"));
+
+    protected override string IdOf(PermissionRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<PermissionRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertPermissionsAsync(batch, cancellationToken);
+}
+
+public sealed class Roles : ExportCollection<RoleRecord>
+{
+    public override string FileName => "rocketchat_roles.json";
+
+    protected override RoleRecord? Read(JsonElement d)
+    {
+        var id = d.RequiredId();
+        return new RoleRecord(id, d.OptionalString("name") ?? id, d.OptionalString("scope"));
+    }
+
+    protected override string IdOf(RoleRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<RoleRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertRolesAsync(batch, cancellationToken);
+}
+
+public sealed class Departments : ExportCollection<DepartmentRecord>
+{
+    public override string FileName => "rocketchat_livechat_department.json";
+
+    protected override DepartmentRecord? Read(JsonElement d) =>
+        new(d.RequiredId(), d.OptionalString("name"), d.OptionalString("type"), d.StringArray("ancestors"));
+
+    protected override string IdOf(DepartmentRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<DepartmentRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertDepartmentsAsync(batch, cancellationToken);
+}
+
+public sealed class UnitMonitors : ExportCollection<UnitMonitorRecord>
+{
+    public override string FileName => "rocketchat_livechat_unit_monitors.json";
+
+    protected override UnitMonitorRecord? Read(JsonElement d) =>
+        new(d.RequiredId(), d.RequiredId("unitId"), d.RequiredId("monitorId"), d.OptionalString("username"));
+
+    protected override string IdOf(UnitMonitorRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<UnitMonitorRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertUnitMonitorsAsync(batch, cancellationToken);
+}

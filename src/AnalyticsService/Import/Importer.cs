@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Import;
+
+/// <summary>What an import did with one file.</summary>
+public sealed record FileReport(string File, long Imported, long Updated, long Skipped, long Invalid);
+
+/// <summary>A document that could not be read, where it is and why.</summary>
+public sealed record InvalidDocument(string File, long Line, string Error)
+{
+    public override string ToString() => $"{File}:{Line}: {Error}";
+}
+
+public sealed record ImportReport(IReadOnlyList<FileReport> Files, IReadOnlyList<InvalidDocument> Invalid);
+
+/// <summary>Progress of the file being read: documents so far and since when.</summary>
+public readonly record struct ImportProgress(string File, long Documents, TimeSpan Elapsed, bool Finished);
+
+/// <summary>An import that cannot go on: one line that says where and why.</summary>
+public sealed class ImportException(string message) : Exception(message);
+
+/// <summary>
+/// Imports mongoexport files of Rocket.Chat's collections (spec section 7). Each file is read as a stream and
+/// written in batches inside one transaction: a file is imported whole or, when a document cannot be read, not at
+/// all (unless invalid documents are to be skipped). Every document is an upsert by _id, so importing again, or a
+/// newer export, brings the store up to date.
+/// </summary>
+public sealed class Importer(StoreWriter writer)
+{
+    public const int BatchSize = 2000;
+
+    public async Task<ImportReport> ImportAsync(string directory, bool skipInvalid, IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(directory))
+            throw new ImportException($"{directory}: no such directory");
+        var files = new List<FileReport>();
+        var invalid = new List<InvalidDocument>();
+        foreach (var collection in ExportCollection.All())
+        {
+            var path = Path.Combine(directory, collection.FileName);
+            if (File.Exists(path))
+                files.Add(await ImportFileAsync(path, collection, skipInvalid, invalid, progress, cancellationToken));
+        }
+        return new ImportReport(files, invalid);
+    }
+
+    private async Task<FileReport> ImportFileAsync(string path, ExportCollection collection, bool skipInvalid, List<InvalidDocument> invalid,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ImportException($"{path}: cannot be read: {ex.Message}");
+        }
+
+        await using (stream)
+        await using (var session = await writer.BeginAsync(cancellationToken))
+        {
+            // Reading and writing overlap: one task parses the file, another writes the batches it hands over.
+            var batches = Channel.CreateBounded<Func<WriteSession, CancellationToken, Task<UpsertCounts>>>(
+                new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var writing = WriteBatchesAsync(batches, session, cancellationToken);
+            var clock = Stopwatch.StartNew();
+            long documents = 0, skipped = 0, invalidHere = 0;
+            var lastReport = TimeSpan.Zero;
+            try
+            {
+                await foreach (var document in MongoExportReader.ReadAsync(stream, cancellationToken))
+                {
+                    documents++;
+                    var error = document.Error;
+                    if (error is null)
+                    {
+                        try
+                        {
+                            if (!collection.Add(document.Root))
+                                skipped++;
+                        }
+                        catch (DocumentException ex)
+                        {
+                            error = ex.Message;
+                        }
+                    }
+                    if (error is not null)
+                    {
+                        if (!skipInvalid)
+                            throw new ImportException($"{path}:{document.Line}: {error}. Nothing of {name} was imported.");
+                        invalid.Add(new InvalidDocument(name, document.Line, error));
+                        invalidHere++;
+                    }
+                    if (collection.Pending >= BatchSize)
+                        await batches.Writer.WriteAsync(collection.TakeBatch()!, cancellationToken);
+                    if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(500))
+                    {
+                        lastReport = clock.Elapsed;
+                        progress.Report(new ImportProgress(name, documents, clock.Elapsed, false));
+                    }
+                }
+                if (collection.TakeBatch() is { } last)
+                    await batches.Writer.WriteAsync(last, cancellationToken);
+            }
+            catch (ChannelClosedException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException); // the writer failed: its error is the one to report
+            }
+            finally
+            {
+                batches.Writer.TryComplete();
+                if (!writing.IsCompleted)
+                    await Task.WhenAny(writing); // never leave the writer running on a session about to be disposed
+            }
+            var counts = await writing;
+            await session.CommitAsync(cancellationToken);
+            progress?.Report(new ImportProgress(name, documents, clock.Elapsed, true));
+            return new FileReport(name, counts.Inserted, counts.Updated, skipped, invalidHere);
+        }
+    }
+
+    private static async Task<UpsertCounts> WriteBatchesAsync(Channel<Func<WriteSession, CancellationToken, Task<UpsertCounts>>> batches,
+        WriteSession session, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var counts = default(UpsertCounts);
+        try
+        {
+            await foreach (var write in batches.Reader.ReadAllAsync(cancellationToken))
+                counts += await write(session, cancellationToken);
+            return counts;
+        }
+        catch (Exception ex)
+        {
+            batches.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+}
