@@ -23,6 +23,7 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new();
     private GrpcChannel? _channel;
     private bool _seeded;
+    private bool _seedDefaults = true;
 
     public string DatabasePath => Path.Combine(_directory, "analytics.db");
 
@@ -42,6 +43,13 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
             builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+    }
+
+    /// <summary>Starts with the store as it is (an import's), without Rocket.Chat's default roles and permissions.</summary>
+    public AnalyticsFactory WithoutDefaults()
+    {
+        _seedDefaults = false;
+        return this;
     }
 
     public StoreWriter Writer => Services.GetRequiredService<StoreWriter>();
@@ -76,8 +84,11 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
         if (_seeded)
             return;
         _ = Server; // starts the host, which migrates the schema
-        await Writer.UpsertRolesAsync(DataGenerator.DefaultRoles);
-        await Writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
+        if (_seedDefaults)
+        {
+            await Writer.UpsertRolesAsync(DataGenerator.DefaultRoles);
+            await Writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
+        }
         _seeded = true;
     }
 

@@ -30,8 +30,7 @@ public static class ImportTool
         {
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
             var progress = Console.IsErrorRedirected ? null : new TerminalProgress(errors);
-            var report = await new Importer(services.GetRequiredService<StoreWriter>())
-                .ImportAsync(directory, commandLine.Flag("--skip-invalid"), progress);
+            var report = await services.GetRequiredService<Importer>().ImportAsync(directory, commandLine.Flag("--skip-invalid"), progress);
             Print(report, output);
             return 0;
         }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AnalyticsService.Import;
 using AnalyticsService.Interceptors;
 using AnalyticsService.Storage;
 using Dapper;
@@ -9,7 +10,7 @@ namespace AnalyticsService.Demo;
 /// --demo: seeds an empty store with a generated month of conversations, gives the demo admin a fresh login token
 /// and, once the server listens, prints it with ready-to-paste curl and grpcurl commands.
 /// </summary>
-public sealed class DemoSeeder(Store store, StoreWriter writer, IConfiguration configuration, IHostApplicationLifetime lifetime, TimeProvider clock) : IHostedService
+public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importer, IConfiguration configuration, IHostApplicationLifetime lifetime, TimeProvider clock) : IHostedService
 {
     public const string AdminUsername = "admin";
     public const int Rooms = 3000;
@@ -21,13 +22,18 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, IConfiguration c
         var adminId = await FindUserIdAsync(AdminUsername, cancellationToken);
         if (adminId is null && await IsEmptyAsync(cancellationToken))
         {
+            // The real way in: generated mongoexport files through the importer.
             var workspace = new DataGenerator(RandomNumberGenerator.GetInt32(int.MaxValue)).Generate(Rooms, Days, now);
-            await writer.UpsertRolesAsync(workspace.Roles, cancellationToken);
-            await writer.UpsertPermissionsAsync(workspace.Permissions, cancellationToken);
-            await writer.UpsertDepartmentsAsync(workspace.Departments, cancellationToken);
-            await writer.UpsertUsersAsync(workspace.Users, cancellationToken);
-            await writer.UpsertUnitMonitorsAsync(workspace.UnitMonitors, cancellationToken);
-            await writer.UpsertRoomsAsync(workspace.Rooms, cancellationToken);
+            var export = Directory.CreateTempSubdirectory("analytics-demo-").FullName;
+            try
+            {
+                workspace.WriteExport(export);
+                await importer.ImportAsync(export, skipInvalid: false, cancellationToken: cancellationToken);
+            }
+            finally
+            {
+                Directory.Delete(export, recursive: true);
+            }
             adminId = workspace.Users.Single(u => u.Username == AdminUsername).Id;
         }
         if (adminId is null)

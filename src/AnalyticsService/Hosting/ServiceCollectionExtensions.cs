@@ -2,6 +2,7 @@ using AnalyticsService.Cli;
 using AnalyticsService.Dates;
 using AnalyticsService.Demo;
 using System.Net;
+using AnalyticsService.Import;
 using AnalyticsService.Interceptors;
 using AnalyticsService.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<StoreWriter>();
+        services.AddSingleton<Importer>();
         if (migrateOnStart)
             services.AddHostedService<SchemaMigrationService>();
         return services;

@@ -42,6 +42,8 @@ public sealed class Importer(StoreWriter writer)
         foreach (var collection in ExportCollection.All())
         {
             var path = Path.Combine(directory, collection.FileName);
+            if (Directory.Exists(path) || (!File.Exists(path) && new FileInfo(path).LinkTarget is not null))
+                throw new ImportException($"{path}: cannot be read: not a regular file");
             if (File.Exists(path))
                 files.Add(await ImportFileAsync(path, collection, skipInvalid, invalid, progress, cancellationToken));
         }

@@ -1,0 +1,263 @@
+using AnalyticsService.Cli;
+using AnalyticsService.Interceptors;
+using AnalyticsService.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// `import &lt;dir&gt;` on hand-written mongoexport files, through the command line the README gives, then the endpoint's
+/// answers over the imported store, worked out by hand.
+/// </summary>
+public sealed class ImportTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("analytics-import-").FullName;
+    private string Export => Path.Combine(_root, "export");
+    private string Database => Path.Combine(_root, "analytics.db");
+
+    private const string AdminToken = "admin-token-8c1f0a";
+    private const string AgentToken = "agent-token-2b7e94";
+    private const string NewAdminToken = "admin-token-new-51d3";
+
+    public ImportTests() => Directory.CreateDirectory(Export);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private void File(string name, string content) => System.IO.File.WriteAllText(Path.Combine(Export, name), content);
+
+    private static string Hash(string token) => AuthenticationInterceptor.HashToken(token);
+
+    // Every Extended JSON form: $date as a relaxed string, canonical {$numberLong}, legacy milliseconds;
+    // $numberInt, $numberLong, $numberDouble and plain numbers; $oid ids. One document per line.
+    private static readonly string RoomsV1 = string.Join("\n",
+        """{"_id":"r1","t":"l","ts":{"$date":"2020-09-10T10:00:00.000Z"},"open":true,"servedBy":{"_id":"a1","username":"agent"},"departmentId":"d1","v":{"_id":"guest"},"msgs":3}""",
+        """{"_id":{"$oid":"5f5a0e3c8e0b2a0001a1b2c3"},"t":"l","ts":{"$date":{"$numberLong":"1599732000000"}},"open":true}""",
+        """{"_id":"r3","t":"l","ts":{"$date":1599735600000},"open":true,"onHold":true,"servedBy":{"_id":"a1"}}""",
+        """{"_id":"r4","t":"l","ts":{"$date":"2020-09-10T12:00:00Z"},"closedAt":{"$date":"2020-09-10T12:30:00Z"},"metrics":{"chatDuration":{"$numberDouble":"1800.5"}},"servedBy":{"_id":"a1"}}""",
+        "",
+        """{"_id":"r5","t":"l","ts":{"$date":"2020-09-10T13:00:00+00:00"},"metrics":{"chatDuration":{"$numberInt":"600"}}}""",
+        """{"_id":"r6","t":"l","ts":{"$date":"2020-09-10T14:00:00Z"},"metrics":{"chatDuration":{"$numberLong":"0"}}}""",
+        """{"_id":"r7","t":"c","ts":{"$date":"2020-09-10T14:00:00Z"},"name":"general"}""",
+        """{"_id":"r8","t":"d","usernames":["a","b"]}""",
+        """{"_id":"r9","t":"l","ts":{"$date":"2020-09-11T00:00:00Z"},"metrics":{"chatDuration":42}}""") + "\n";
+
+    // --jsonArray, pretty-printed over several lines.
+    private static readonly string UsersV1 = $$"""
+        [
+          {
+            "_id": "u-admin", "username": "boss", "roles": ["admin", "user"], "active": true,
+            "services": { "resume": { "loginTokens": [ { "when": { "$date": "2020-09-01T00:00:00Z" }, "hashedToken": "{{Hash(AdminToken)}}" } ] } }
+          },
+          { "_id": "u-agent", "username": "agent", "roles": ["livechat-agent"], "services": { "resume": { "loginTokens": [ { "hashedToken": "{{Hash(AgentToken)}}" } ] } } }
+        ]
+        """;
+
+    private const string Permissions = """
+        [{"_id":"view-livechat-reports","roles":["admin","livechat-manager","livechat-monitor"]},
+        {"_id":"api-bypass-rate-limit","roles":["admin","bot","app"]}]
+        """;
+
+    private const string Roles = """
+        {"_id":"admin","name":"admin","scope":"Users","protected":true}
+        {"_id":"livechat-agent","name":"livechat-agent","scope":"Users"}
+        {"_id":"livechat-manager","scope":"Users"}
+        """;
+
+    private async Task<(int Exit, string Output, string Errors)> ImportAsync(params string[] extra)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var args = new[] { "import", Export, $"--ConnectionStrings:Analytics=Data Source={Database}" }.Concat(extra).ToArray();
+        var exit = await ImportTool.RunAsync(CommandLine.Parse(args), output, errors);
+        SqliteConnection.ClearAllPools();
+        return (exit, output.ToString(), errors.ToString());
+    }
+
+    private async Task<(int Status, string Body)> QueryAsync(string userId, string token, string query)
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={Database}");
+        var client = await factory.RestAsync();
+        var (status, _, body) = await client.SendAsync(new TestUser(userId, token).Get($"{ConversationsByStatusPath}?{query}")).ReadAsync();
+        SqliteConnection.ClearAllPools();
+        return (status, body);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private void WriteV1()
+    {
+        File("rocketchat_room.json", RoomsV1);
+        File("users.json", UsersV1);
+        File("rocketchat_permissions.json", Permissions);
+        File("rocketchat_roles.json", Roles);
+    }
+
+    private const string Sep10 = "start=2020-09-10T00:00:00Z&end=2020-09-11T00:00:00Z";
+
+    [Fact]
+    public async Task Imports_every_extended_json_form_in_both_layouts_and_the_endpoint_counts_them()
+    {
+        WriteV1();
+
+        var (exit, output, errors) = await ImportAsync();
+
+        Assert.Equal((0, ""), (exit, errors));
+        Assert.Equal([
+            "file                                       imported    updated    skipped    invalid",
+            "rocketchat_roles.json                             3          0          0          0",
+            "rocketchat_permissions.json                       2          0          0          0",
+            "users.json                                        2          0          0          0",
+            "rocketchat_room.json                              7          0          2          0",
+        ], Lines(output).Select(l => l.TrimEnd()));
+        // r1 open, the $oid room queued, r3 on hold, r4 and r5 closed, r6 (duration 0) only in total; r9 is the next day.
+        Assert.Equal((200, """{"total":6,"data":[{"label":"Closed","value":2},{"label":"Open","value":1},{"label":"Queued","value":1},{"label":"On_Hold","value":1}],"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, Sep10));
+        Assert.Equal((200, """{"total":7,"data":[{"label":"Closed","value":3},{"label":"Open","value":1},{"label":"Queued","value":1},{"label":"On_Hold","value":1}],"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, "start=2020-09-10&end=2020-09-12"));
+        Assert.Equal((403, Bodies.NotPermitted), await QueryAsync("u-agent", AgentToken, Sep10));
+
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        var stored = await connection.QueryAsync<(string Id, long Ts, double? ChatDuration)>("SELECT id, ts, chat_duration FROM rooms ORDER BY id");
+        Assert.Contains(("5f5a0e3c8e0b2a0001a1b2c3", 1599732000000L, (double?)null), stored);
+        Assert.Contains(("r4", 1599739200000L, (double?)1800.5), stored);
+        Assert.Equal(7, stored.Count());
+    }
+
+    [Fact]
+    public async Task Importing_twice_leaves_the_same_state()
+    {
+        WriteV1();
+        await ImportAsync();
+        var first = await QueryAsync("u-admin", AdminToken, Sep10);
+        var snapshot = await SnapshotAsync();
+
+        var (exit, output, _) = await ImportAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("rocketchat_room.json                              0          7          2          0", output);
+        Assert.Contains("users.json                                        0          2          0          0", output);
+        Assert.Equal(first, await QueryAsync("u-admin", AdminToken, Sep10));
+        Assert.Equal(snapshot, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_newer_export_brings_the_store_up_to_date_including_removals_inside_documents()
+    {
+        WriteV1();
+        await ImportAsync();
+
+        // Since then: r1 was closed, the $oid room taken by an agent, the admin's token replaced, the agent made a manager.
+        File("rocketchat_room.json", string.Join("\n",
+            """{"_id":"r1","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":false,"servedBy":{"_id":"a1"},"metrics":{"chatDuration":300},"closedAt":{"$date":"2020-09-10T10:05:00Z"}}""",
+            """{"_id":{"$oid":"5f5a0e3c8e0b2a0001a1b2c3"},"t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true,"servedBy":{"_id":"a2"}}"""));
+        File("users.json",
+            """{"_id":"u-admin","username":"boss","roles":["admin"],"services":{"resume":{"loginTokens":[{"hashedToken":"HASH1"}]}}}""".Replace("HASH1", Hash(NewAdminToken)) + "\n" +
+            """{"_id":"u-agent","username":"agent","roles":["livechat-manager"],"services":{"resume":{"loginTokens":[{"hashedToken":"HASH2"}]}}}""".Replace("HASH2", Hash(AgentToken)));
+
+        var (exit, output, _) = await ImportAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("rocketchat_room.json                              0          2          0          0", output);
+        Assert.Equal((401, Bodies.NotLoggedIn), await QueryAsync("u-admin", AdminToken, Sep10));
+        var expected = """{"total":6,"data":[{"label":"Closed","value":3},{"label":"Open","value":1},{"label":"On_Hold","value":1},{"label":"Queued","value":0}],"success":true}""";
+        Assert.Equal((200, expected), await QueryAsync("u-admin", NewAdminToken, Sep10));
+        Assert.Equal((200, expected), await QueryAsync("u-agent", AgentToken, Sep10));
+    }
+
+    [Fact]
+    public async Task A_document_that_cannot_be_read_stops_the_import_and_leaves_that_file_unimported()
+    {
+        WriteV1();
+        File("rocketchat_room.json", string.Join("\n",
+            """{"_id":"ok-1","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true}""",
+            """{"_id":"ok-2","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true}""",
+            """{"_id":"no-ts","t":"l","open":true}""",
+            """{"_id":"ok-3","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true}"""));
+
+        var (exit, output, errors) = await ImportAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"{Path.Combine(Export, "rocketchat_room.json")}:3: ts is missing. Nothing of rocketchat_room.json was imported.", errors.Trim());
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
+        Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users")); // read before the rooms
+    }
+
+    [Theory]
+    [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}}\n{\"_id\":\"b\",\"t\":\"l\",\"ts\":", 2, "invalid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed)")]
+    [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"yesterday\"}}", 1, "ts is not a date")]
+    [InlineData("\n\n{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"},\"open\":\"yes\"}", 3, "open is not a boolean")]
+    [InlineData("{\"t\":\"l\"}", 1, "_id is missing")]
+    [InlineData("[1]", 1, "a document must be a JSON object")]
+    [InlineData("[\n{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}},\n{\"_id\":\"b\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}}\n,,]", 4, "invalid JSON (',' is an invalid start of a value)")]
+    [InlineData("[\n{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}}\n", 3, "invalid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed)")]
+    [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"},\"metrics\":{\"chatDuration\":{\"$numberDouble\":\"many\"}}}", 1, "metrics.chatDuration is not a number")]
+    public async Task Errors_name_the_file_the_line_and_what_is_wrong(string rooms, int line, string problem)
+    {
+        File("rocketchat_room.json", rooms);
+
+        var (exit, _, errors) = await ImportAsync();
+
+        Assert.Equal((1, $"{Path.Combine(Export, "rocketchat_room.json")}:{line}: {problem}. Nothing of rocketchat_room.json was imported."), (exit, errors.Trim()));
+    }
+
+    [Fact]
+    public async Task Skip_invalid_imports_the_rest_and_lists_what_it_skipped()
+    {
+        WriteV1();
+        File("rocketchat_room.json", string.Join("\n",
+            """{"_id":"ok-1","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true}""",
+            """{"_id":"no-ts","t":"l","open":true}""",
+            """not json at all""",
+            """{"_id":"ok-2","t":"l","ts":{"$date":"2020-09-10T11:00:00Z"},"metrics":{"chatDuration":5}}"""));
+
+        var (exit, output, errors) = await ImportAsync("--skip-invalid");
+
+        Assert.Equal((0, ""), (exit, errors));
+        Assert.Contains("rocketchat_room.json                              2          0          0          2", output);
+        Assert.EndsWith(string.Join("\n",
+            "Skipped 2 invalid document(s):",
+            "  rocketchat_room.json:2: ts is missing",
+            "  rocketchat_room.json:3: invalid JSON ('not json at all' is an invalid JSON literal. Expected the literal 'null')"), output.TrimEnd().ReplaceLineEndings("\n"));
+        Assert.Equal((200, """{"total":2,"data":[{"label":"Closed","value":1},{"label":"Queued","value":1},{"label":"Open","value":0},{"label":"On_Hold","value":0}],"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, Sep10));
+    }
+
+    [Fact]
+    public async Task A_missing_directory_an_unreadable_file_or_an_unreachable_store_each_give_one_line()
+    {
+        var missing = Path.Combine(_root, "nowhere");
+        var e1 = new StringWriter();
+        var noDirectory = await ImportTool.RunAsync(CommandLine.Parse(["import", missing, $"--ConnectionStrings:Analytics=Data Source={Database}"]), new StringWriter(), e1);
+        Assert.Equal((1, $"{missing}: no such directory"), (noDirectory, e1.ToString().Trim()));
+
+        Directory.CreateDirectory(Path.Combine(Export, "users.json"));
+        var (exit, _, errors) = await ImportAsync();
+        Assert.Equal((1, $"{Path.Combine(Export, "users.json")}: cannot be read: not a regular file"), (exit, errors.Trim()));
+        Directory.Delete(Path.Combine(Export, "users.json"));
+
+        var store = Path.Combine(_root, "no-such-folder", "analytics.db");
+        var e3 = new StringWriter();
+        var unreachable = await ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3);
+        Assert.Equal(1, unreachable);
+        Assert.Equal("The store cannot be reached: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        var parts = new List<string>();
+        foreach (var table in new[] { "rooms", "users", "user_roles", "login_tokens", "roles", "permission_roles", "departments", "department_ancestors", "unit_monitors" })
+            parts.Add(table + ":" + string.Join("|", (await connection.QueryAsync(
+                $"SELECT * FROM {table}")).Select(row => string.Join(",", ((IDictionary<string, object>)row).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))).Order()));
+        SqliteConnection.ClearAllPools();
+        return string.Join("\n", parts);
+    }
+}
