@@ -19,7 +19,7 @@ public sealed class ForwardedHeadersTests
         var directory = Directory.CreateTempSubdirectory("analytics-proxy-").FullName;
         var service = await ServiceProcess.StartAsync("", directory, [("RateLimit__Calls", "1"), .. settings]);
         // Write straight into the running service's store, as an import would.
-        var writer = new StoreWriter(new Store(SqliteFactory.Instance, $"Data Source={Path.Combine(directory, "analytics.db")}", new SqliteDialect(), 15));
+        var writer = new StoreWriter(new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={Path.Combine(directory, "analytics.db")}"), 15));
         await writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
         var token = DataGenerator.NewLoginToken();
         await writer.UpsertUsersAsync([new UserRecord("manager-1", "manager", ["livechat-manager"], [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))])]);

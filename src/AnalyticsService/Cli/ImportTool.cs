@@ -1,4 +1,3 @@
-using System.Data.Common;
 using AnalyticsService.Hosting;
 using AnalyticsService.Import;
 using AnalyticsService.Storage;
@@ -39,9 +38,9 @@ public static class ImportTool
             await errors.WriteLineAsync(ex.Message);
             return 1;
         }
-        catch (DbException ex)
+        catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
-            await errors.WriteLineAsync($"The store cannot be reached: {ex.Message}");
+            await errors.WriteLineAsync($"The store cannot be reached: {(ex is AggregateException aggregate ? aggregate.InnerExceptions[^1] : ex).Message}");
             return 1;
         }
     }

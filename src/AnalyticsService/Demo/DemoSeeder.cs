@@ -73,15 +73,13 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importe
 
     private async Task<string?> FindUserIdAsync(string username, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<string>(store.Command(
-            "SELECT id FROM users WHERE username = @Username", new { Username = username }, cancellationToken: cancellationToken));
+        return await store.QueryAsync(forReports: false, connection => connection.QueryFirstOrDefaultAsync<string>(
+            store.Command(store.Dialect.UserIdByUsername, new UsernameParameters(username), cancellationToken: cancellationToken)), cancellationToken);
     }
 
     private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(store.Command(
-            "SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)", cancellationToken: cancellationToken)) == 0;
+        return await store.QueryAsync(forReports: false, connection => connection.ExecuteScalarAsync<long>(
+            store.Command(store.Dialect.CountRoomsAndUsers, cancellationToken: cancellationToken)), cancellationToken) == 0;
     }
 }

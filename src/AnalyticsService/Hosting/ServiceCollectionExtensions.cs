@@ -8,6 +8,7 @@ using AnalyticsService.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using AnalyticsService.Services;
 using AnalyticsService.Storage;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
 namespace AnalyticsService.Hosting;
@@ -60,10 +61,15 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddAnalyticsStore(this IServiceCollection services, IConfiguration configuration, bool migrateOnStart = true)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DatabaseOptions.DefaultSqliteConnectionString;
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        var readOnly = configuration.GetConnectionString(DatabaseOptions.ReadOnlyConnectionStringName);
         services.AddSingleton(database.Provider switch
         {
-            DatabaseProvider.Sqlite => new Store(SqliteFactory.Instance, connectionString, new SqliteDialect(), database.CommandTimeoutSeconds),
+            DatabaseProvider.Sqlite => new Store(SqliteFactory.Instance, new SqliteDialect(),
+                new(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString, readOnly), database.CommandTimeoutSeconds),
+            DatabaseProvider.SqlServer => new Store(SqlClientFactory.Instance, new SqlServerDialect(),
+                new(connectionString ?? throw new InvalidOperationException("Database:Provider SqlServer needs ConnectionStrings:Analytics."), readOnly),
+                database.CommandTimeoutSeconds, new SqlServerRetry(database.RetryTries, TimeSpan.FromSeconds(database.RetryMaxDelaySeconds))),
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
         });
         services.AddSingleton<SchemaMigrator>();

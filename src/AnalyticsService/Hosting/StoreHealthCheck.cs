@@ -11,11 +11,11 @@ public sealed class StoreHealthCheck(Store store) : IHealthCheck
     {
         try
         {
-            await using var connection = await store.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(store.Command("SELECT 1", cancellationToken: cancellationToken));
+            await store.QueryAsync(forReports: false, connection =>
+                connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.HealthCheck, cancellationToken: cancellationToken)), cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+        catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
             return HealthCheckResult.Unhealthy("The store does not answer.");
         }

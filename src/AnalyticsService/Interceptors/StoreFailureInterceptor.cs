@@ -1,5 +1,5 @@
-using System.Data.Common;
 using AnalyticsService.Api;
+using AnalyticsService.Storage;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -15,7 +15,7 @@ public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> log
         {
             return await continuation(request, context);
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException { InnerException: DbException })
+        catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
             // The exception's type and message only: its data could hold connection details.
             logger.LogError("Store failure in {Method}: {ExceptionType}: {Message}", context.Method, ex.GetType().Name, ex.Message);

@@ -23,13 +23,12 @@ public sealed class ConversationCounts(Store store)
     {
         if (scope.Units is { Count: 0 })
             return StatusCounts.None;
-        var sql = scope.Units is null ? store.Dialect.CountByStatus : store.Dialect.CountByStatusInUnits;
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.QuerySingleAsync<StatusCounts>(store.Command(sql, new
-        {
-            Start = store.Dialect.Instant(start),
-            End = store.Dialect.Instant(end),
-            Units = scope.Units is null ? null : BatchJson.Serialize(scope.Units.ToList()),
-        }, cancellationToken: cancellationToken));
+        var sql = store.Dialect;
+        var (from, to) = (sql.Instant(start), sql.Instant(end));
+        // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
+        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.Units is null
+            ? store.Command(sql.CountByStatus, new RangeParameters(from, to), cancellationToken: cancellationToken)
+            : store.Command(sql.CountByStatusInUnits, new ScopedRangeParameters(from, to, BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
+            cancellationToken);
     }
 }

@@ -11,14 +11,8 @@ public sealed class IdentityStore(Store store)
     /// <summary>The user with this id if one of its login tokens has this hash; otherwise null.</summary>
     public async Task<Caller?> FindCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<(string? Username, string? RoleId)>(store.Command("""
-            SELECT u.username AS Username, ur.role_id AS RoleId
-            FROM users u
-            JOIN login_tokens t ON t.user_id = u.id AND t.hashed_token = @HashedToken
-            LEFT JOIN user_roles ur ON ur.user_id = u.id
-            WHERE u.id = @UserId
-            """, new { UserId = userId, HashedToken = hashedToken }, cancellationToken: cancellationToken))).AsList();
+        var rows = await store.QueryAsync(forReports: false, async connection => (await connection.QueryAsync<(string? Username, string? RoleId)>(
+            store.Command(store.Dialect.FindCaller, new CallerParameters(userId, hashedToken), cancellationToken: cancellationToken))).AsList(), cancellationToken);
         if (rows.Count == 0)
             return null;
         var roles = rows.Where(r => r.RoleId is not null).Select(r => r.RoleId!).ToArray();
@@ -30,9 +24,8 @@ public sealed class IdentityStore(Store store)
     {
         if (roles.Count == 0)
             return false;
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(store.Command(
-            "SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN @Roles",
-            new { Permission = permission, Roles = roles }, cancellationToken: cancellationToken)) > 0;
+        return await store.QueryAsync(forReports: false, connection => connection.ExecuteScalarAsync<long>(store.Command(
+            store.Dialect.AnyRoleHolds, new PermissionParameters(permission, BatchJson.Serialize(roles.ToList())), cancellationToken: cancellationToken)),
+            cancellationToken) > 0;
     }
 }

@@ -15,13 +15,13 @@ public sealed class RoomScopes(Store store)
     {
         if (!caller.Roles.Contains(MonitorRole) || caller.Roles.Any(UnscopedRoles.Contains))
             return RoomScope.All;
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(
-            "SELECT COUNT(*) FROM departments WHERE type = 'u'", cancellationToken: cancellationToken)) > 0;
-        if (!workspaceHasUnits)
-            return RoomScope.All;
-        var units = await connection.QueryAsync<string>(store.Command(
-            "SELECT unit_id FROM unit_monitors WHERE monitor_id = @MonitorId", new { MonitorId = caller.UserId }, cancellationToken: cancellationToken));
-        return RoomScope.OfUnits(units.Distinct().ToArray());
+        return await store.QueryAsync(forReports: false, async connection =>
+        {
+            var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.CountUnits, cancellationToken: cancellationToken)) > 0;
+            if (!workspaceHasUnits)
+                return RoomScope.All;
+            var units = await connection.QueryAsync<string>(store.Command(store.Dialect.MonitorUnits, new MonitorParameters(caller.UserId), cancellationToken: cancellationToken));
+            return RoomScope.OfUnits(units.Distinct().ToArray());
+        }, cancellationToken);
     }
 }

@@ -29,22 +29,24 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        if (store.Dialect.Startup is { } startup)
+        var sql = store.Dialect;
+        if (sql.Startup is { } startup)
             await connection.ExecuteAsync(store.Command(startup, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(store.Command(store.Dialect.CreateMigrationsTable, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(store.Command(sql.CreateMigrationsTable, cancellationToken: cancellationToken));
         var applied = 0;
         foreach (var migration in Load(store.Dialect))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (sql.MigrationLock is { } migrationLock)
+                await connection.ExecuteAsync(store.Command(migrationLock, transaction, cancellationToken));
             // Checked inside the transaction, so two instances starting together apply each script once.
-            var done = await connection.ExecuteScalarAsync<long>(store.Command(
-                "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, transaction, cancellationToken));
+            var done = await connection.ExecuteScalarAsync<long>(store.Command(sql.MigrationApplied, new VersionParameters(migration.Version), transaction, cancellationToken));
             if (done > 0)
                 continue;
-            await connection.ExecuteAsync(store.Command(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(store.Command(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken));
+            foreach (var batch in sql.SplitBatches(migration.Sql))
+                await connection.ExecuteAsync(store.Script(batch, transaction, cancellationToken));
+            await connection.ExecuteAsync(store.Command(sql.RecordMigration,
+                new MigrationParameters(migration.Version, migration.Name, DateTime.UtcNow), transaction, cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Applied schema migration {Version} {Name}", migration.Version, migration.Name);
             applied++;

@@ -1,58 +1,121 @@
+using System.Reflection;
+
 namespace AnalyticsService.Storage;
 
 /// <summary>
-/// Everything that differs between the SQL engines: the statements' text and how values are stored.
-/// The Dapper calls that use them are shared, so both engines run the same code with the same parameters.
+/// Everything that differs between the SQL engines: every statement the service sends, and how values are stored.
+/// The code that runs them is shared, so both engines run the same calls with the same parameters.
+/// Statements here that are plain SQL are written once, for both.
 /// </summary>
 public abstract class SqlDialect
 {
     /// <summary>Folder of this engine's migrations among the embedded resources ("migrations/Sqlite/").</summary>
     public abstract string MigrationFolder { get; }
 
-    public abstract string CreateMigrationsTable { get; }
+    /// <summary>Splits a migration script into the batches the engine takes one at a time (T-SQL's GO).</summary>
+    public virtual IReadOnlyList<string> SplitBatches(string script) => [script];
 
     /// <summary>Run once at start-up, before the migrations and outside any transaction.</summary>
-    public virtual string? Startup => null;
+    public virtual SqlStatement<NoParameters>? Startup => null;
 
     /// <summary>Run on a connection before it writes batches (outside the transaction).</summary>
-    public virtual string? BeforeBatches => null;
+    public virtual SqlStatement<NoParameters>? BeforeBatches => null;
 
-    /// <summary>How an instant is stored.</summary>
+    /// <summary>Taken first in each migration's transaction, so that instances starting together migrate one at a time.</summary>
+    public virtual SqlStatement<NoParameters>? MigrationLock => null;
+
+    public abstract SqlStatement<NoParameters> CreateMigrationsTable { get; }
+
+    public SqlStatement<VersionParameters> MigrationApplied { get; } =
+        new("SELECT COUNT(*) FROM schema_migrations WHERE version = @Version");
+
+    public SqlStatement<MigrationParameters> RecordMigration { get; } =
+        new("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)");
+
+    public SqlStatement<NoParameters> HealthCheck { get; } = new("SELECT 1");
+
+    /// <summary>How an instant is sent and stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 
-    /// <summary>Counts per status of omnichannel rooms with Start &lt;= ts &lt; End. Parameters: Start, End.</summary>
-    public abstract string CountByStatus { get; }
+    /// <summary>Counts per status of omnichannel rooms with Start &lt;= ts &lt; End.</summary>
+    public abstract SqlStatement<RangeParameters> CountByStatus { get; }
 
-    /// <summary>The same, limited to the rooms of some units. Parameters: Start, End, Units (a JSON array of unit ids).</summary>
-    public abstract string CountByStatusInUnits { get; }
+    /// <summary>The same, limited to the rooms whose department, or one of its ancestors, is among Units.</summary>
+    public abstract SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; }
 
-    // Batched writes, with the rows of BatchRows.cs. @Ids is always a JSON array of strings.
+    /// <summary>The user's username and roles (one row per role) if it holds a login token with that hash.</summary>
+    public SqlStatement<CallerParameters> FindCaller { get; } = new("""
+        SELECT u.username AS Username, ur.role_id AS RoleId
+        FROM users u
+        JOIN login_tokens t ON t.user_id = u.id AND t.hashed_token = @HashedToken
+        LEFT JOIN user_roles ur ON ur.user_id = u.id
+        WHERE u.id = @UserId
+        """);
 
-    /// <summary>
-    /// True: a batch statement gets all its rows at once as one JSON parameter, @Batch (a server a round trip away).
-    /// False: the statement is prepared once and run for each row, its parameters named after the row's properties
-    /// (an in-process engine, where that is cheapest).
-    /// </summary>
-    public abstract bool BatchAsJson { get; }
+    /// <summary>How many of Roles hold Permission.</summary>
+    public abstract SqlStatement<PermissionParameters> AnyRoleHolds { get; }
 
-    /// <summary>Ids among @Ids (JSON array of strings) already stored in a table.</summary>
-    public abstract string ExistingIds(StoreTable table);
+    public SqlStatement<NoParameters> CountUnits { get; } = new("SELECT COUNT(*) FROM departments WHERE type = 'u'");
 
-    /// <summary>Permissions among @Ids that some role holds.</summary>
-    public abstract string ExistingPermissions { get; }
+    public SqlStatement<MonitorParameters> MonitorUnits { get; } = new("SELECT unit_id FROM unit_monitors WHERE monitor_id = @MonitorId");
 
-    public abstract string UpsertRooms { get; }
-    public abstract string UpsertUsers { get; }
-    public abstract string UpsertRoles { get; }
-    public abstract string UpsertDepartments { get; }
-    public abstract string UpsertUnitMonitors { get; }
-    public abstract string InsertLoginTokens { get; }
+    public SqlStatement<UsernameParameters> UserIdByUsername { get; } = new("SELECT id FROM users WHERE username = @Username");
 
-    /// <summary>Deletes the list entries of the parents in @Ids.</summary>
-    public abstract string DeleteChildren(ChildTable table);
+    public SqlStatement<NoParameters> CountRoomsAndUsers { get; } = new("SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)");
 
-    /// <summary>Inserts @Batch's (parent, child) pairs into a list table.</summary>
-    public abstract string InsertChildren(ChildTable table);
+    // Batched writes, with the rows of BatchRows.cs.
+
+    /// <summary>Ids among Ids already stored in a table.</summary>
+    public abstract SqlStatement<IdsParameters> ExistingIds(StoreTable table);
+
+    /// <summary>Permissions among Ids that some role holds.</summary>
+    public abstract SqlStatement<IdsParameters> ExistingPermissions { get; }
+
+    public abstract BatchStatement<RoomRow> UpsertRooms { get; }
+    public abstract BatchStatement<UserRow> UpsertUsers { get; }
+    public abstract BatchStatement<RoleRow> UpsertRoles { get; }
+    public abstract BatchStatement<DepartmentRow> UpsertDepartments { get; }
+    public abstract BatchStatement<UnitMonitorRow> UpsertUnitMonitors { get; }
+    public abstract BatchStatement<LoginTokenRow> InsertLoginTokens { get; }
+
+    /// <summary>Deletes the list entries of the parents in Ids.</summary>
+    public abstract SqlStatement<IdsParameters> DeleteChildren(ChildTable table);
+
+    /// <summary>Inserts (parent, child) pairs into a list table, ignoring pairs already there.</summary>
+    public abstract BatchStatement<ChildRow> InsertChildren(ChildTable table);
+
+    /// <summary>A statement the dialect can send, with the parameters its callers pass.</summary>
+    public sealed record Statement(string Name, string Text, Type Parameters, bool AsJsonBatch);
+
+    /// <summary>Every statement of this dialect, for the checks that read them all (the T-SQL catalog test).</summary>
+    public IEnumerable<Statement> AllStatements()
+    {
+        foreach (var property in GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (Describe(property.Name, property.GetValue(this)) is { } statement)
+                yield return statement;
+        }
+        foreach (var table in Enum.GetValues<StoreTable>())
+            yield return Describe($"{nameof(ExistingIds)}({table})", ExistingIds(table))!;
+        foreach (var table in Enum.GetValues<ChildTable>())
+        {
+            yield return Describe($"{nameof(DeleteChildren)}({table})", DeleteChildren(table))!;
+            yield return Describe($"{nameof(InsertChildren)}({table})", InsertChildren(table))!;
+        }
+    }
+
+    private static Statement? Describe(string name, object? value)
+    {
+        var type = value?.GetType();
+        if (type is not { IsGenericType: true })
+            return null;
+        var argument = type.GetGenericArguments()[0];
+        if (type.GetGenericTypeDefinition() == typeof(SqlStatement<>))
+            return new Statement(name, (string)type.GetProperty("Text")!.GetValue(value)!, argument, false);
+        if (type.GetGenericTypeDefinition() == typeof(BatchStatement<>))
+            return new Statement(name, (string)type.GetProperty("Text")!.GetValue(value)!, argument, (bool)type.GetProperty("AsJsonBatch")!.GetValue(value)!);
+        return null;
+    }
 }
 
 /// <summary>Tables whose rows are documents with an id column.</summary>
@@ -81,101 +144,4 @@ public static class StoreTables
         ChildTable.DepartmentAncestors => ("department_ancestors", "department_id", "ancestor_id"),
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
-}
-
-public sealed class SqliteDialect : SqlDialect
-{
-    public override string MigrationFolder => "migrations/Sqlite/";
-
-    public override string CreateMigrationsTable => """
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            version    INTEGER NOT NULL PRIMARY KEY,
-            name       TEXT    NOT NULL,
-            applied_at TEXT    NOT NULL
-        )
-        """;
-
-    // Write-ahead logging: readers never wait for a writer (an import), and a writer waits for no reader.
-    public override string Startup => "PRAGMA journal_mode = WAL";
-
-    // A larger page cache for the writing connection: inserts into a large table's indexes touch pages all over it.
-    public override string BeforeBatches => "PRAGMA cache_size = -131072";
-
-    public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-
-    private const string CountColumns = """
-        SELECT COUNT(*) AS Total,
-               COALESCE(SUM(r.open = 1 AND r.on_hold = 0 AND r.served_by_id IS NOT NULL), 0) AS Open,
-               COALESCE(SUM(r.open = 1 AND r.served_by_id IS NULL), 0) AS Queued,
-               COALESCE(SUM(r.on_hold = 1), 0) AS OnHold,
-               COALESCE(SUM(r.chat_duration IS NOT NULL AND r.chat_duration <> 0), 0) AS Closed
-        FROM rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
-        """;
-
-    public override string CountByStatus => CountColumns;
-
-    public override string CountByStatusInUnits => CountColumns + """
-
-          AND (r.department_id IN (SELECT value FROM json_each(@Units))
-               OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
-        """;
-
-    public override string ExistingIds(StoreTable table) =>
-        $"SELECT id FROM {StoreTables.Name(table)} WHERE id IN (SELECT value FROM json_each(@Ids))";
-
-    // In-process: one prepared statement run per row is faster than any batch parameter (measured: 60,000 rows/s
-    // against 35,000 with json_each).
-    public override bool BatchAsJson => false;
-
-    public override string ExistingPermissions =>
-        "SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))";
-
-    public override string UpsertRooms => """
-        INSERT INTO rooms (id, t, ts, open, on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                           department_id, department_ancestors, source_type)
-        VALUES (@Id, @T, @Ts, @Open, @OnHold, @ServedById, @ServedByUsername, @ServedByTs, @ChatDuration, @ClosedAt,
-                @DepartmentId, @DepartmentAncestors, @SourceType)
-        ON CONFLICT (id) DO UPDATE SET
-            t = excluded.t, ts = excluded.ts, open = excluded.open, on_hold = excluded.on_hold,
-            served_by_id = excluded.served_by_id, served_by_username = excluded.served_by_username, served_by_ts = excluded.served_by_ts,
-            chat_duration = excluded.chat_duration, closed_at = excluded.closed_at,
-            department_id = excluded.department_id, department_ancestors = excluded.department_ancestors, source_type = excluded.source_type
-        """;
-
-    public override string UpsertUsers => """
-        INSERT INTO users (id, username, name, active) VALUES (@Id, @Username, @Name, @Active)
-        ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, active = excluded.active
-        """;
-
-    public override string UpsertRoles => """
-        INSERT INTO roles (id, name, scope) VALUES (@Id, @Name, @Scope)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, scope = excluded.scope
-        """;
-
-    public override string UpsertDepartments => """
-        INSERT INTO departments (id, name, type) VALUES (@Id, @Name, @Type)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type
-        """;
-
-    public override string UpsertUnitMonitors => """
-        INSERT INTO unit_monitors (id, unit_id, monitor_id, username) VALUES (@Id, @UnitId, @MonitorId, @Username)
-        ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, monitor_id = excluded.monitor_id, username = excluded.username
-        """;
-
-    public override string InsertLoginTokens => """
-        INSERT OR IGNORE INTO login_tokens (user_id, hashed_token, created_at) VALUES (@UserId, @HashedToken, @CreatedAt)
-        """;
-
-    public override string DeleteChildren(ChildTable table)
-    {
-        var (name, parent, _) = StoreTables.Columns(table);
-        return $"DELETE FROM {name} WHERE {parent} IN (SELECT value FROM json_each(@Ids))";
-    }
-
-    public override string InsertChildren(ChildTable table)
-    {
-        var (name, parent, child) = StoreTables.Columns(table);
-        return $"INSERT OR IGNORE INTO {name} ({parent}, {child}) VALUES (@Parent, @Child)";
-    }
 }

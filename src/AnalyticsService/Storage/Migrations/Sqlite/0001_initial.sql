@@ -23,6 +23,7 @@ CREATE TABLE users (
     name     TEXT    NULL,
     active   INTEGER NOT NULL DEFAULT 1
 );
+CREATE INDEX ix_users_username ON users (username);
 
 CREATE TABLE user_roles (
     user_id TEXT NOT NULL,

@@ -1,0 +1,165 @@
+using System.Data;
+using System.Text.RegularExpressions;
+using Dapper;
+
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// SQL Server (2016 or later, compatibility level 130+ for OPENJSON): instants as datetime2(3) in UTC, and every
+/// batch as one JSON parameter read with OPENJSON, so a batch of thousands of rows is one round trip of
+/// set-based statements.
+/// </summary>
+public sealed partial class SqlServerDialect : SqlDialect
+{
+    static SqlServerDialect() =>
+        // Dapper sends DateTime as datetime by default, which rounds to 1/300 s; the columns are datetime2(3).
+        SqlMapper.AddTypeMap(typeof(DateTime), DbType.DateTime2);
+
+    public override string MigrationFolder => "migrations/SqlServer/";
+
+    [GeneratedRegex(@"^\s*GO\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex BatchSeparator();
+
+    public override IReadOnlyList<string> SplitBatches(string script) =>
+        BatchSeparator().Split(script).Where(batch => batch.Trim().Length > 0).ToList();
+
+    public override SqlStatement<NoParameters> MigrationLock { get; } = new(
+        "EXEC sp_getapplock @Resource = N'analytics-schema-migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction'");
+
+    public override SqlStatement<NoParameters> CreateMigrationsTable { get; } = new("""
+        IF OBJECT_ID(N'dbo.schema_migrations', N'U') IS NULL
+            CREATE TABLE dbo.schema_migrations (
+                version    int           NOT NULL CONSTRAINT pk_schema_migrations PRIMARY KEY,
+                name       varchar(200)  NOT NULL,
+                applied_at datetime2(3)  NOT NULL
+            )
+        """);
+
+    public override object Instant(DateTimeOffset value) => value.UtcDateTime;
+
+    // Unix milliseconds (how batches carry instants) to datetime2(3), exact for any instant of years 0001 to 9999.
+    private static string FromMilliseconds(string column) =>
+        $"DATEADD(millisecond, {column} % 86400000, DATEADD(day, {column} / 86400000, CAST('19700101' AS datetime2(3))))";
+
+    private const string CountColumns = """
+        SELECT COUNT_BIG(*) AS Total,
+               COALESCE(SUM(CAST(CASE WHEN r.[open] = 1 AND r.on_hold = 0 AND r.served_by_id IS NOT NULL THEN 1 ELSE 0 END AS bigint)), 0) AS [Open],
+               COALESCE(SUM(CAST(CASE WHEN r.[open] = 1 AND r.served_by_id IS NULL THEN 1 ELSE 0 END AS bigint)), 0) AS Queued,
+               COALESCE(SUM(CAST(CASE WHEN r.on_hold = 1 THEN 1 ELSE 0 END AS bigint)), 0) AS OnHold,
+               COALESCE(SUM(CAST(CASE WHEN r.chat_duration IS NOT NULL AND r.chat_duration <> 0 THEN 1 ELSE 0 END AS bigint)), 0) AS Closed
+        FROM dbo.rooms r
+        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+        """;
+
+    public override SqlStatement<RangeParameters> CountByStatus { get; } = new(CountColumns);
+
+    public override SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; } = new(CountColumns + """
+
+          AND (r.department_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))
+               OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a
+                          WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        """);
+
+    public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new("""
+        SELECT COUNT(*) FROM dbo.permission_roles
+        WHERE permission_id = @Permission AND role_id IN (SELECT role_id FROM OPENJSON(@Roles) WITH (role_id varchar(64) '$'))
+        """);
+
+    public override SqlStatement<IdsParameters> ExistingIds(StoreTable table) =>
+        new($"SELECT id FROM dbo.{StoreTables.Name(table)} WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
+
+    public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new("""
+        SELECT DISTINCT permission_id FROM dbo.permission_roles
+        WHERE permission_id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(128) '$'))
+        """);
+
+    // Each upsert: UPDATE the rows that exist, then INSERT the others, from one OPENJSON read of the batch
+    // (UPDATE/INSERT rather than MERGE, whose concurrency and trigger caveats are well known).
+    public override BatchStatement<RoomRow> UpsertRooms { get; } = new($"""
+        DECLARE @rows TABLE (
+            id varchar(64) NOT NULL PRIMARY KEY, t varchar(8) NOT NULL, ts datetime2(3) NOT NULL, [open] bit NOT NULL, on_hold bit NOT NULL,
+            served_by_id varchar(64) NULL, served_by_username nvarchar(255) NULL, served_by_ts datetime2(3) NULL, chat_duration float NULL,
+            closed_at datetime2(3) NULL, department_id varchar(64) NULL, department_ancestors varchar(1000) NULL, source_type varchar(32) NULL);
+        INSERT INTO @rows (id, t, ts, [open], on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                           department_id, department_ancestors, source_type)
+        SELECT j.id, j.t, {FromMilliseconds("j.ts")}, j.[open], j.on_hold, j.served_by_id, j.served_by_username,
+               {FromMilliseconds("j.served_by_ts")}, j.chat_duration, {FromMilliseconds("j.closed_at")},
+               j.department_id, j.department_ancestors, j.source_type
+        FROM OPENJSON(@Batch) WITH (
+            id varchar(64) '$.id', t varchar(8) '$.t', ts bigint '$.ts', [open] bit '$.open', on_hold bit '$.onHold',
+            served_by_id varchar(64) '$.servedById', served_by_username nvarchar(255) '$.servedByUsername', served_by_ts bigint '$.servedByTs',
+            chat_duration float '$.chatDuration', closed_at bigint '$.closedAt', department_id varchar(64) '$.departmentId',
+            department_ancestors varchar(1000) '$.departmentAncestors', source_type varchar(32) '$.sourceType') AS j;
+        UPDATE r SET t = s.t, ts = s.ts, [open] = s.[open], on_hold = s.on_hold, served_by_id = s.served_by_id,
+                     served_by_username = s.served_by_username, served_by_ts = s.served_by_ts, chat_duration = s.chat_duration,
+                     closed_at = s.closed_at, department_id = s.department_id, department_ancestors = s.department_ancestors,
+                     source_type = s.source_type
+        FROM dbo.rooms r JOIN @rows s ON s.id = r.id;
+        INSERT INTO dbo.rooms (id, t, ts, [open], on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                               department_id, department_ancestors, source_type)
+        SELECT s.id, s.t, s.ts, s.[open], s.on_hold, s.served_by_id, s.served_by_username, s.served_by_ts, s.chat_duration, s.closed_at,
+               s.department_id, s.department_ancestors, s.source_type
+        FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.rooms r WHERE r.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<UserRow> UpsertUsers { get; } = new("""
+        DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, username nvarchar(255) NULL, name nvarchar(255) NULL, active bit NOT NULL);
+        INSERT INTO @rows (id, username, name, active)
+        SELECT j.id, j.username, j.name, j.active
+        FROM OPENJSON(@Batch) WITH (id varchar(64) '$.id', username nvarchar(255) '$.username', name nvarchar(255) '$.name', active bit '$.active') AS j;
+        UPDATE u SET username = s.username, name = s.name, active = s.active FROM dbo.users u JOIN @rows s ON s.id = u.id;
+        INSERT INTO dbo.users (id, username, name, active)
+        SELECT s.id, s.username, s.name, s.active FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.users u WHERE u.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<RoleRow> UpsertRoles { get; } = new("""
+        DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, name nvarchar(255) NOT NULL, scope varchar(32) NULL);
+        INSERT INTO @rows (id, name, scope)
+        SELECT j.id, j.name, j.scope FROM OPENJSON(@Batch) WITH (id varchar(64) '$.id', name nvarchar(255) '$.name', scope varchar(32) '$.scope') AS j;
+        UPDATE r SET name = s.name, scope = s.scope FROM dbo.roles r JOIN @rows s ON s.id = r.id;
+        INSERT INTO dbo.roles (id, name, scope)
+        SELECT s.id, s.name, s.scope FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.roles r WHERE r.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<DepartmentRow> UpsertDepartments { get; } = new("""
+        DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, name nvarchar(255) NULL, type varchar(8) NULL);
+        INSERT INTO @rows (id, name, type)
+        SELECT j.id, j.name, j.type FROM OPENJSON(@Batch) WITH (id varchar(64) '$.id', name nvarchar(255) '$.name', type varchar(8) '$.type') AS j;
+        UPDATE d SET name = s.name, type = s.type FROM dbo.departments d JOIN @rows s ON s.id = d.id;
+        INSERT INTO dbo.departments (id, name, type)
+        SELECT s.id, s.name, s.type FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.departments d WHERE d.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<UnitMonitorRow> UpsertUnitMonitors { get; } = new("""
+        DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, unit_id varchar(64) NOT NULL, monitor_id varchar(64) NOT NULL, username nvarchar(255) NULL);
+        INSERT INTO @rows (id, unit_id, monitor_id, username)
+        SELECT j.id, j.unit_id, j.monitor_id, j.username
+        FROM OPENJSON(@Batch) WITH (id varchar(64) '$.id', unit_id varchar(64) '$.unitId', monitor_id varchar(64) '$.monitorId', username nvarchar(255) '$.username') AS j;
+        UPDATE m SET unit_id = s.unit_id, monitor_id = s.monitor_id, username = s.username FROM dbo.unit_monitors m JOIN @rows s ON s.id = m.id;
+        INSERT INTO dbo.unit_monitors (id, unit_id, monitor_id, username)
+        SELECT s.id, s.unit_id, s.monitor_id, s.username FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.unit_monitors m WHERE m.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<LoginTokenRow> InsertLoginTokens { get; } = new($"""
+        INSERT INTO dbo.login_tokens (user_id, hashed_token, created_at)
+        SELECT DISTINCT j.user_id, j.hashed_token, {FromMilliseconds("j.created_at")}
+        FROM OPENJSON(@Batch) WITH (user_id varchar(64) '$.userId', hashed_token varchar(64) '$.hashedToken', created_at bigint '$.createdAt') AS j
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.login_tokens t WHERE t.user_id = j.user_id AND t.hashed_token = j.hashed_token);
+        """, AsJsonBatch: true);
+
+    public override SqlStatement<IdsParameters> DeleteChildren(ChildTable table)
+    {
+        var (name, parent, _) = StoreTables.Columns(table);
+        return new($"DELETE FROM dbo.{name} WHERE {parent} IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(128) '$'))");
+    }
+
+    public override BatchStatement<ChildRow> InsertChildren(ChildTable table)
+    {
+        var (name, parent, child) = StoreTables.Columns(table);
+        return new($"""
+            INSERT INTO dbo.{name} ({parent}, {child})
+            SELECT DISTINCT j.parent, j.child FROM OPENJSON(@Batch) WITH (parent varchar(128) '$.parent', child varchar(128) '$.child') AS j
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.{name} x WHERE x.{parent} = j.parent AND x.{child} = j.child);
+            """, AsJsonBatch: true);
+    }
+}

@@ -1,0 +1,42 @@
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// A SQL statement and the type of the parameters it takes: a call can only pass that type, and the T-SQL catalog
+/// test checks the statement's @variables against the type's properties.
+/// </summary>
+public sealed record SqlStatement<TParameters>(string Text);
+
+/// <summary>
+/// A statement that writes rows: run once per row with the row's properties as parameters, or, when
+/// <see cref="AsJsonBatch"/>, once per batch with all rows as one JSON parameter, @Batch.
+/// </summary>
+public sealed record BatchStatement<TRow>(string Text, bool AsJsonBatch);
+
+// Parameter types. Instants are whatever the dialect stores (see SqlDialect.Instant).
+public sealed record NoParameters
+{
+    public static NoParameters Instance { get; } = new();
+}
+
+public sealed record RangeParameters(object Start, object End);
+
+/// <summary>Units: a JSON array of unit ids.</summary>
+public sealed record ScopedRangeParameters(object Start, object End, string Units);
+
+public sealed record CallerParameters(string UserId, string HashedToken);
+
+/// <summary>Roles: a JSON array of role ids.</summary>
+public sealed record PermissionParameters(string Permission, string Roles);
+
+public sealed record MonitorParameters(string MonitorId);
+
+public sealed record UsernameParameters(string Username);
+
+/// <summary>Ids: a JSON array of ids.</summary>
+public sealed record IdsParameters(string Ids);
+
+public sealed record BatchParameters(string Batch);
+
+public sealed record VersionParameters(int Version);
+
+public sealed record MigrationParameters(int Version, string Name, DateTime AppliedAt);

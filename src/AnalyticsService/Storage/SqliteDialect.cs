@@ -1,0 +1,99 @@
+namespace AnalyticsService.Storage;
+
+/// <summary>SQLite, embedded: instants as Unix milliseconds, JSON parameters read with json_each.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    public override string MigrationFolder => "migrations/Sqlite/";
+
+    // Write-ahead logging: readers never wait for a writer (an import), and a writer waits for no reader.
+    public override SqlStatement<NoParameters> Startup { get; } = new("PRAGMA journal_mode = WAL");
+
+    // A larger page cache for the writing connection: inserts into a large table's indexes touch pages all over it.
+    public override SqlStatement<NoParameters> BeforeBatches { get; } = new("PRAGMA cache_size = -131072");
+
+    public override SqlStatement<NoParameters> CreateMigrationsTable { get; } = new("""
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            applied_at TEXT    NOT NULL
+        )
+        """);
+
+    public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private const string CountColumns = """
+        SELECT COUNT(*) AS Total,
+               COALESCE(SUM(r.open = 1 AND r.on_hold = 0 AND r.served_by_id IS NOT NULL), 0) AS Open,
+               COALESCE(SUM(r.open = 1 AND r.served_by_id IS NULL), 0) AS Queued,
+               COALESCE(SUM(r.on_hold = 1), 0) AS OnHold,
+               COALESCE(SUM(r.chat_duration IS NOT NULL AND r.chat_duration <> 0), 0) AS Closed
+        FROM rooms r
+        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+        """;
+
+    public override SqlStatement<RangeParameters> CountByStatus { get; } = new(CountColumns);
+
+    public override SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; } = new(CountColumns + """
+
+          AND (r.department_id IN (SELECT value FROM json_each(@Units))
+               OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        """);
+
+    public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new(
+        "SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))");
+
+    public override SqlStatement<IdsParameters> ExistingIds(StoreTable table) =>
+        new($"SELECT id FROM {StoreTables.Name(table)} WHERE id IN (SELECT value FROM json_each(@Ids))");
+
+    public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new(
+        "SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))");
+
+    // In-process: one prepared statement run per row is faster than any batch parameter (measured: 60,000 rows/s
+    // against 35,000 with json_each).
+    public override BatchStatement<RoomRow> UpsertRooms { get; } = new("""
+        INSERT INTO rooms (id, t, ts, open, on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                           department_id, department_ancestors, source_type)
+        VALUES (@Id, @T, @Ts, @Open, @OnHold, @ServedById, @ServedByUsername, @ServedByTs, @ChatDuration, @ClosedAt,
+                @DepartmentId, @DepartmentAncestors, @SourceType)
+        ON CONFLICT (id) DO UPDATE SET
+            t = excluded.t, ts = excluded.ts, open = excluded.open, on_hold = excluded.on_hold,
+            served_by_id = excluded.served_by_id, served_by_username = excluded.served_by_username, served_by_ts = excluded.served_by_ts,
+            chat_duration = excluded.chat_duration, closed_at = excluded.closed_at,
+            department_id = excluded.department_id, department_ancestors = excluded.department_ancestors, source_type = excluded.source_type
+        """, AsJsonBatch: false);
+
+    public override BatchStatement<UserRow> UpsertUsers { get; } = new("""
+        INSERT INTO users (id, username, name, active) VALUES (@Id, @Username, @Name, @Active)
+        ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, active = excluded.active
+        """, AsJsonBatch: false);
+
+    public override BatchStatement<RoleRow> UpsertRoles { get; } = new("""
+        INSERT INTO roles (id, name, scope) VALUES (@Id, @Name, @Scope)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, scope = excluded.scope
+        """, AsJsonBatch: false);
+
+    public override BatchStatement<DepartmentRow> UpsertDepartments { get; } = new("""
+        INSERT INTO departments (id, name, type) VALUES (@Id, @Name, @Type)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type
+        """, AsJsonBatch: false);
+
+    public override BatchStatement<UnitMonitorRow> UpsertUnitMonitors { get; } = new("""
+        INSERT INTO unit_monitors (id, unit_id, monitor_id, username) VALUES (@Id, @UnitId, @MonitorId, @Username)
+        ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, monitor_id = excluded.monitor_id, username = excluded.username
+        """, AsJsonBatch: false);
+
+    public override BatchStatement<LoginTokenRow> InsertLoginTokens { get; } = new(
+        "INSERT OR IGNORE INTO login_tokens (user_id, hashed_token, created_at) VALUES (@UserId, @HashedToken, @CreatedAt)", AsJsonBatch: false);
+
+    public override SqlStatement<IdsParameters> DeleteChildren(ChildTable table)
+    {
+        var (name, parent, _) = StoreTables.Columns(table);
+        return new($"DELETE FROM {name} WHERE {parent} IN (SELECT value FROM json_each(@Ids))");
+    }
+
+    public override BatchStatement<ChildRow> InsertChildren(ChildTable table)
+    {
+        var (name, parent, child) = StoreTables.Columns(table);
+        return new($"INSERT OR IGNORE INTO {name} ({parent}, {child}) VALUES (@Parent, @Child)", AsJsonBatch: false);
+    }
+}
