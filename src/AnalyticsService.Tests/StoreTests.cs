@@ -56,4 +56,33 @@ public sealed class StoreTests
             Directory.Delete(directory + "-moved", recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Report_queries_go_to_the_read_only_connection_and_authentication_to_the_primary()
+    {
+        // Two copies of a store: the "secondary" holds one room more, so the answer shows where it was read.
+        var directory = Directory.CreateTempSubdirectory("analytics-replica-").FullName;
+        var secondary = Path.Combine(directory, "secondary.db");
+        try
+        {
+            await using (var replica = new AnalyticsFactory().With("ConnectionStrings:Analytics", $"Data Source={secondary}"))
+            {
+                await replica.RestAsync();
+                await replica.AddRoomsAsync(Rooms.Closed(Rooms.At("2001-01-10T12:00:00Z")), Rooms.Closed(Rooms.At("2001-01-10T13:00:00Z")));
+            }
+            await using var factory = new AnalyticsFactory().With("ConnectionStrings:AnalyticsReadOnly", $"Data Source={secondary};Mode=ReadOnly");
+            var admin = await factory.CreateUserAsync("admin"); // exists on the primary only
+            await factory.AddRoomsAsync(Rooms.Closed(Rooms.At("2001-01-10T12:00:00Z")));
+            var client = await factory.RestAsync();
+
+            var (status, _, body) = await client.SendAsync(admin.Get($"{ConversationsByStatusPath}?start=2001-01-10&end=2001-01-11")).ReadAsync();
+
+            Assert.Equal((200, """{"total":2,"data":[{"label":"Closed","value":2},{"label":"Open","value":0},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}"""), (status, body));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

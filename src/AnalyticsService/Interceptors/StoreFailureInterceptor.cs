@@ -5,7 +5,10 @@ using Grpc.Core.Interceptors;
 
 namespace AnalyticsService.Interceptors;
 
-/// <summary>Answers 503 / Unavailable when the store cannot be reached or does not answer in time.</summary>
+/// <summary>
+/// Answers 503 / Unavailable when the store cannot be reached or does not answer in time. A call whose client went
+/// away or whose deadline passed cancels its SQL command (every command takes the call's token); that is no failure.
+/// </summary>
 public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -15,7 +18,7 @@ public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> log
         {
             return await continuation(request, context);
         }
-        catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
+        catch (Exception ex) when (StoreFailures.IsStoreFailure(ex) && !context.CancellationToken.IsCancellationRequested)
         {
             // The exception's type and message only: its data could hold connection details.
             logger.LogError("Store failure in {Method}: {ExceptionType}: {Message}", context.Method, ex.GetType().Name, ex.Message);

@@ -1,0 +1,52 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using AnalyticsService.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AnalyticsService.Tests.Sql;
+
+/// <summary>
+/// The SQLite twin of the T-SQL checks: SQLite itself prepares every statement of its dialect against the migrated
+/// schema (an unknown table or column fails there), and each uses exactly the @parameters its caller passes.
+/// </summary>
+public sealed partial class SqliteStatementTests : IAsyncLifetime
+{
+    private static readonly SqliteDialect Dialect = new();
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"analytics-statements-{Guid.NewGuid():N}.db");
+
+    public async Task InitializeAsync()
+    {
+        var store = new Store(SqliteFactory.Instance, Dialect, new($"Data Source={_path};Pooling=False"), 15);
+        await new SchemaMigrator(store, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+            File.Delete(file);
+        return Task.CompletedTask;
+    }
+
+    public static TheoryData<string> StatementNames() => new(Dialect.AllStatements().Select(s => s.Name));
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
+
+    [Theory]
+    [MemberData(nameof(StatementNames))]
+    public void Each_statement_prepares_and_takes_the_parameters_its_caller_passes(string name)
+    {
+        var statement = Dialect.AllStatements().Single(s => s.Name == name);
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = statement.Text;
+        command.Prepare(); // SQLite compiles the statement: unknown tables and columns fail here
+
+        var used = Parameter().Matches(statement.Text).Select(m => m.Value[1..]).ToHashSet();
+        var passed = statement.AsJsonBatch ? ["Batch"]
+            : statement.Parameters.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet();
+        Assert.Equal(passed.Order(), used.Order());
+    }
+}

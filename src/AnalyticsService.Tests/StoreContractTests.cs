@@ -1,0 +1,178 @@
+using AnalyticsService.Cli;
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+using static AnalyticsService.Tests.Infrastructure.Rooms;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// What the store must do whatever the engine: one set of tests, run on the embedded SQLite store and, when
+/// ANALYTICS_TEST_SQLSERVER names a server, on SQL Server. The same inputs must give the same answers on both.
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private AnalyticsFactory? _factory;
+
+    /// <summary>The service over this engine; a test that asks for it is skipped when the engine is not available here.</summary>
+    protected AnalyticsFactory Factory
+    {
+        get
+        {
+            SkipIfUnavailable();
+            return _factory!;
+        }
+    }
+
+    protected virtual void SkipIfUnavailable() { }
+
+    /// <summary>The settings that select the engine and its database.</summary>
+    protected abstract Task<(string Provider, string ConnectionString)> DatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        var (provider, connectionString) = await DatabaseAsync();
+        _factory = new AnalyticsFactory().With("Database:Provider", provider).With("ConnectionStrings:Analytics", connectionString);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+    }
+
+    private async Task<string> BodyAsync(TestUser user, string query)
+    {
+        var client = await Factory.RestAsync();
+        var (status, _, body) = await client.SendAsync(user.Get($"{ConversationsByStatusPath}?{query}")).ReadAsync();
+        Assert.Equal(200, status);
+        return body;
+    }
+
+    [SkippableFact]
+    public async Task Counts_follow_the_status_rules_and_the_range_to_the_millisecond()
+    {
+        var admin = await Factory.CreateUserAsync("admin");
+        await Factory.AddRoomsAsync(
+            Open(At("2001-03-10T00:00:00.000Z")), Open(At("2001-03-10T12:00:00Z")), Open(At("2001-03-10T12:00:00Z")),
+            Queued(At("2001-03-10T12:00:00Z")), Queued(At("2001-03-10T12:00:00Z")),
+            OnHold(At("2001-03-10T12:00:00Z")), Queued(At("2001-03-10T12:00:00Z")) with { OnHold = true },
+            Closed(At("2001-03-10T12:00:00Z")), Closed(At("2001-03-10T12:00:00Z")), Closed(At("2001-03-10T12:00:00Z"), 0.5),
+            Closed(At("2001-03-10T23:59:59.999Z")),
+            Closed(At("2001-03-10T12:00:00Z"), chatDuration: 0), ClosedWithoutDuration(At("2001-03-10T12:00:00Z")),
+            Closed(At("2001-03-11T00:00:00.000Z")), Closed(At("2001-03-09T23:59:59.999Z")), Open(At("2001-03-10T12:00:00Z")) with { Type = "c" });
+
+        Assert.Equal("""{"total":13,"data":[{"label":"Closed","value":4},{"label":"Open","value":3},{"label":"Queued","value":3},{"label":"On_Hold","value":2}],"success":true}""",
+            await BodyAsync(admin, "start=2001-03-10T00:00:00.000Z&end=2001-03-11T00:00:00.000Z"));
+        Assert.Equal("""{"total":12,"data":[{"label":"Closed","value":4},{"label":"Queued","value":3},{"label":"Open","value":2},{"label":"On_Hold","value":2}],"success":true}""",
+            await BodyAsync(admin, "start=2001-03-10T00:00:00.001Z&end=2001-03-11T00:00:00.000Z"));
+        Assert.Equal(Bodies.Empty, await BodyAsync(admin, "start=2001-03-12&end=2001-03-13"));
+    }
+
+    [SkippableFact]
+    public async Task Monitors_count_the_rooms_of_their_units()
+    {
+        var monitor = await Factory.CreateUserAsync("livechat-monitor");
+        var lonelyMonitor = await Factory.CreateUserAsync("livechat-monitor");
+        await Factory.Writer.UpsertDepartmentsAsync([new("unit-a", "A", "u"), new("dep-a1", "A1", null, ["unit-a"])]);
+        await Factory.Writer.UpsertUnitMonitorsAsync([new("um-1", "unit-a", monitor.Id)]);
+        var ts = At("2001-04-10T12:00:00Z");
+        await Factory.AddRoomsAsync(Closed(ts) with { DepartmentId = "dep-a1", DepartmentAncestors = ["unit-a"] },
+            Open(ts) with { DepartmentId = "unit-a" }, Closed(ts) with { DepartmentId = "dep-b" }, Closed(ts));
+
+        Assert.Equal("""{"total":2,"data":[{"label":"Open","value":1},{"label":"Closed","value":1},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}""",
+            await BodyAsync(monitor, "start=2001-04-10&end=2001-04-11"));
+        Assert.Equal(Bodies.Empty, await BodyAsync(lonelyMonitor, "start=2001-04-10&end=2001-04-11"));
+    }
+
+    [SkippableFact]
+    public async Task Tokens_roles_and_permissions_come_from_the_store()
+    {
+        var agent = await Factory.CreateUserAsync("livechat-agent");
+        var client = await Factory.RestAsync();
+        Assert.Equal((403, Bodies.NotPermitted), await StatusAndBodyAsync(client, agent));
+        Assert.Equal((401, Bodies.NotLoggedIn), await StatusAndBodyAsync(client, agent with { Token = agent.Token + "x" }));
+
+        // The role changes, and a newer document replaces the list of tokens.
+        await Factory.Writer.UpsertUsersAsync([new UserRecord(agent.Id, agent.Id, ["livechat-manager"],
+            [new LoginTokenRecord(Interceptors.AuthenticationInterceptor.HashToken("fresh-token-1"))])]);
+        Assert.Equal((401, Bodies.NotLoggedIn), await StatusAndBodyAsync(client, agent));
+        Assert.Equal(200, (await StatusAndBodyAsync(client, agent with { Token = "fresh-token-1" })).Status);
+    }
+
+    [SkippableFact]
+    public async Task Upserts_report_what_was_new_and_what_was_replaced()
+    {
+        await Factory.RestAsync();
+        var ts = At("2001-05-10T12:00:00Z");
+        await using var session = await Factory.Writer.BeginAsync();
+        var first = await session.UpsertRoomsAsync([Open(ts) with { Id = "c-1" }, Open(ts) with { Id = "c-2" }], CancellationToken.None);
+        var second = await session.UpsertRoomsAsync([Closed(ts) with { Id = "c-2" }, Closed(ts) with { Id = "c-3" }], CancellationToken.None);
+        await session.CommitAsync(CancellationToken.None);
+
+        Assert.Equal((new UpsertCounts(2, 0), new UpsertCounts(1, 1)), (first, second));
+        var admin = await Factory.CreateUserAsync("admin");
+        Assert.Equal("""{"total":3,"data":[{"label":"Closed","value":2},{"label":"Open","value":1},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}""",
+            await BodyAsync(admin, "start=2001-05-10&end=2001-05-11"));
+    }
+
+    [SkippableFact]
+    public async Task An_uncommitted_session_changes_nothing()
+    {
+        var admin = await Factory.CreateUserAsync("admin");
+        await using (var session = await Factory.Writer.BeginAsync())
+            await session.UpsertRoomsAsync([Open(At("2001-06-10T12:00:00Z"))], CancellationToken.None);
+        Assert.Equal(Bodies.Empty, await BodyAsync(admin, "start=2001-06-10&end=2001-06-11"));
+    }
+
+    [SkippableFact]
+    public async Task Migrations_run_once()
+    {
+        await Factory.RestAsync();
+        Assert.Equal(0, await Factory.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None));
+    }
+
+    private static async Task<(int Status, string Body)> StatusAndBodyAsync(HttpClient client, TestUser user)
+    {
+        var (status, _, body) = await client.SendAsync(user.Get($"{ConversationsByStatusPath}?start=2001-01-01&end=2001-02-01")).ReadAsync();
+        return (status, body);
+    }
+}
+
+public sealed class SqliteStoreContractTests : StoreContractTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("analytics-contract-").FullName;
+
+    protected override Task<(string, string)> DatabaseAsync() =>
+        Task.FromResult(("Sqlite", $"Data Source={Path.Combine(_directory, "analytics.db")}"));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+public sealed class SqlServerStoreContractTests : StoreContractTests
+{
+    private SqlServerTestDatabase? _database;
+
+    protected override void SkipIfUnavailable() =>
+        Skip.If(SqlServerTestDatabase.ServerConnectionString is null, SqlServerTestDatabase.SkipReason);
+
+    protected override async Task<(string, string)> DatabaseAsync()
+    {
+        if (SqlServerTestDatabase.ServerConnectionString is null)
+            return ("SqlServer", "Server=not-configured");
+        _database = await SqlServerTestDatabase.CreateAsync();
+        return ("SqlServer", _database.ConnectionString);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}
