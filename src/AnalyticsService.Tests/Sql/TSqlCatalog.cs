@@ -71,8 +71,8 @@ public sealed class TSqlCatalog
             else if (alias is not null)
                 sources[alias] = columns;
         }
-        foreach (var (alias, columns) in names.OpenJsonColumns)
-            sources[alias ?? $"openjson#{sources.Count}"] = columns;
+        foreach (var (alias, columns) in names.OpenJsonColumns.Concat(names.DerivedTables))
+            sources[alias ?? $"derived#{sources.Count}"] = columns;
 
         foreach (var (qualifier, column) in names.Columns)
         {
@@ -114,6 +114,7 @@ public sealed class TSqlCatalog
         public Dictionary<string, HashSet<string>> TableVariables { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<(string Variable, string? Alias)> TableVariableReferences { get; } = [];
         public List<(string? Alias, HashSet<string> Columns)> OpenJsonColumns { get; } = [];
+        public List<(string? Alias, HashSet<string> Columns)> DerivedTables { get; } = [];
         public List<(string? Qualifier, string Column)> Columns { get; } = [];
         public List<(string Target, string Column)> TargetColumns { get; } = [];
         public List<string> Parameters { get; } = [];
@@ -134,6 +135,22 @@ public sealed class TSqlCatalog
                 ? node.SchemaDeclarationItems.Select(i => i.ColumnDefinition.ColumnIdentifier.Value)
                 : ["key", "value", "type"];
             OpenJsonColumns.Add((node.Alias?.Value, columns.ToHashSet(StringComparer.OrdinalIgnoreCase)));
+        }
+
+        /// <summary>"FROM (SELECT … AS x, …) AS s": s has the columns its first SELECT names.</summary>
+        public override void Visit(QueryDerivedTable node)
+        {
+            var query = node.QueryExpression;
+            while (query is BinaryQueryExpression union)
+                query = union.FirstQueryExpression;
+            while (query is QueryParenthesisExpression parenthesis)
+                query = parenthesis.QueryExpression;
+            if (query is not QuerySpecification select)
+                return;
+            var columns = select.SelectElements.OfType<SelectScalarExpression>()
+                .Select(e => e.ColumnName?.Value ?? (e.Expression as ColumnReferenceExpression)?.MultiPartIdentifier.Identifiers[^1].Value)
+                .OfType<string>();
+            DerivedTables.Add((node.Alias?.Value, columns.ToHashSet(StringComparer.OrdinalIgnoreCase)));
         }
 
         public override void Visit(ColumnReferenceExpression node)

@@ -23,6 +23,12 @@ public sealed record ChildRow(string Parent, string Child);
 
 public sealed record LoginTokenRow(string UserId, string HashedToken, long? CreatedAt);
 
+/// <summary>What to add to one cell of room_counts ('' for no department or ancestors).</summary>
+public sealed record CountDeltaRow(long Day, string DepartmentId, string DepartmentAncestors, long Total, long Open, long Queued, long OnHold, long Closed)
+{
+    public static CountDeltaRow Zero(CountDeltaRow cell) => cell with { Total = 0, Open = 0, Queued = 0, OnHold = 0, Closed = 0 };
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<RoomRow>))]
 [JsonSerializable(typeof(List<UserRow>))]
@@ -31,6 +37,7 @@ public sealed record LoginTokenRow(string UserId, string HashedToken, long? Crea
 [JsonSerializable(typeof(List<UnitMonitorRow>))]
 [JsonSerializable(typeof(List<ChildRow>))]
 [JsonSerializable(typeof(List<LoginTokenRow>))]
+[JsonSerializable(typeof(List<CountDeltaRow>))]
 [JsonSerializable(typeof(List<string>))]
 public sealed partial class BatchJson : JsonSerializerContext
 {

@@ -16,19 +16,59 @@ public sealed record RoomScope(IReadOnlyList<string>? Units)
     public static RoomScope OfUnits(IReadOnlyList<string> units) => new(units);
 }
 
+/// <summary>
+/// A range [start, end) cut at UTC day boundaries: the whole days [FirstDay, EndDay) come from the per-day counts, the
+/// partial days [Start, HeadEnd) and [TailStart, End) from the rooms. A range within one day has no whole day.
+/// </summary>
+public readonly record struct DaySplit(long Start, long HeadEnd, long TailStart, long End, long FirstDay, long EndDay)
+{
+    public const long DayMilliseconds = 86_400_000;
+
+    public static DaySplit Of(DateTimeOffset start, DateTimeOffset end)
+    {
+        var (s, e) = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds());
+        var firstDay = FloorDiv(s + DayMilliseconds - 1, DayMilliseconds);
+        var endDay = FloorDiv(e, DayMilliseconds);
+        return firstDay < endDay
+            ? new(s, firstDay * DayMilliseconds, endDay * DayMilliseconds, e, firstDay, endDay)
+            : new(s, e, e, e, 0, 0);
+    }
+
+    /// <summary>The UTC day of an instant given in Unix milliseconds: room_counts' day.</summary>
+    public static long DayOf(long milliseconds) => FloorDiv(milliseconds, DayMilliseconds);
+
+    private static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
+}
+
 public sealed class ConversationCounts(Store store)
 {
-    /// <summary>Counts omnichannel rooms created in [start, end), read fresh from the store on every call.</summary>
+    /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         if (scope.Units is { Count: 0 })
             return StatusCounts.None;
         var sql = store.Dialect;
-        var (from, to) = (sql.Instant(start), sql.Instant(end));
+        var split = DaySplit.Of(start, end);
+        object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        var (s, headEnd, tailStart, e) = (At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End));
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
         return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.Units is null
-            ? store.Command(sql.CountByStatus, new RangeParameters(from, to), cancellationToken: cancellationToken)
-            : store.Command(sql.CountByStatusInUnits, new ScopedRangeParameters(from, to, BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
+            ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
+            : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay,
+                BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
+            cancellationToken);
+    }
+
+    /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
+    public async Task<StatusCounts> ScanByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    {
+        if (scope.Units is { Count: 0 })
+            return StatusCounts.None;
+        var sql = store.Dialect;
+        var (s, e) = (sql.Instant(start), sql.Instant(end));
+        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.Units is null
+            ? store.Command(sql.ScanByStatus, new RangeParameters(s, e), cancellationToken: cancellationToken)
+            : store.Command(sql.ScanByStatusInUnits, new ScopedRangeParameters(s, e, BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
             cancellationToken);
     }
 }

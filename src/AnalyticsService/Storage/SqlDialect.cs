@@ -37,11 +37,19 @@ public abstract class SqlDialect
     /// <summary>How an instant is sent and stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 
-    /// <summary>Counts per status of omnichannel rooms with Start &lt;= ts &lt; End.</summary>
-    public abstract SqlStatement<RangeParameters> CountByStatus { get; }
+    /// <summary>
+    /// Counts per status of omnichannel rooms with Start &lt;= ts &lt; End: the whole days from room_counts, the
+    /// partial days at the edges from rooms.
+    /// </summary>
+    public abstract SqlStatement<DayRangeParameters> CountByStatus { get; }
 
     /// <summary>The same, limited to the rooms whose department, or one of its ancestors, is among Units.</summary>
-    public abstract SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; }
+    public abstract SqlStatement<ScopedDayRangeParameters> CountByStatusInUnits { get; }
+
+    /// <summary>The plain way: every room of the range read, for comparison (benchmarks, tests).</summary>
+    public abstract SqlStatement<RangeParameters> ScanByStatus { get; }
+
+    public abstract SqlStatement<ScopedRangeParameters> ScanByStatusInUnits { get; }
 
     /// <summary>The user's username and roles (one row per role) if it holds a login token with that hash.</summary>
     public SqlStatement<CallerParameters> FindCaller { get; } = new("""
@@ -70,6 +78,12 @@ public abstract class SqlDialect
 
     /// <summary>Permissions among Ids that some role holds.</summary>
     public abstract SqlStatement<IdsParameters> ExistingPermissions { get; }
+
+    /// <summary>The stored state of the rooms among Ids, read before they are written again (and, where the engine can, locked).</summary>
+    public abstract SqlStatement<IdsParameters> StoredRooms { get; }
+
+    /// <summary>Adds changes to room_counts' cells, creating the cells that do not exist yet.</summary>
+    public abstract BatchStatement<CountDeltaRow> AddToRoomCounts { get; }
 
     public abstract BatchStatement<RoomRow> UpsertRooms { get; }
     public abstract BatchStatement<UserRow> UpsertUsers { get; }

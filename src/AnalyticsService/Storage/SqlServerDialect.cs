@@ -41,24 +41,55 @@ public sealed partial class SqlServerDialect : SqlDialect
     private static string FromMilliseconds(string column) =>
         $"DATEADD(millisecond, {column} % 86400000, DATEADD(day, {column} / 86400000, CAST('19700101' AS datetime2(3))))";
 
-    private const string CountColumns = """
-        SELECT COUNT_BIG(*) AS Total,
-               COALESCE(SUM(CAST(CASE WHEN r.[open] = 1 AND r.on_hold = 0 AND r.served_by_id IS NOT NULL THEN 1 ELSE 0 END AS bigint)), 0) AS [Open],
-               COALESCE(SUM(CAST(CASE WHEN r.[open] = 1 AND r.served_by_id IS NULL THEN 1 ELSE 0 END AS bigint)), 0) AS Queued,
-               COALESCE(SUM(CAST(CASE WHEN r.on_hold = 1 THEN 1 ELSE 0 END AS bigint)), 0) AS OnHold,
-               COALESCE(SUM(CAST(CASE WHEN r.chat_duration IS NOT NULL AND r.chat_duration <> 0 THEN 1 ELSE 0 END AS bigint)), 0) AS Closed
-        FROM dbo.rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+    /// <summary>The spec's status rules (section 4) over a row of rooms; the trigger of migration 0002 keeps the same.</summary>
+    private static string StatusColumns(string r) => $"""
+        CASE WHEN {r}.[open] = 1 AND {r}.on_hold = 0 AND {r}.served_by_id IS NOT NULL THEN 1 ELSE 0 END AS is_open,
+                   CASE WHEN {r}.[open] = 1 AND {r}.served_by_id IS NULL THEN 1 ELSE 0 END AS is_queued,
+                   CASE WHEN {r}.on_hold = 1 THEN 1 ELSE 0 END AS is_on_hold,
+                   CASE WHEN {r}.chat_duration IS NOT NULL AND {r}.chat_duration <> 0 THEN 1 ELSE 0 END AS is_closed
         """;
 
-    public override SqlStatement<RangeParameters> CountByStatus { get; } = new(CountColumns);
+    private static string InUnits(string departmentId, string ancestors) => $"""
+        ({departmentId} IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))
+                 OR EXISTS (SELECT 1 FROM OPENJSON({ancestors}) WITH (ancestor_id varchar(64) '$') a
+                            WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        """;
 
-    public override SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; } = new(CountColumns + """
+    private static string Counts(bool inUnits) => $"""
+        SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
+               COALESCE(SUM(s.is_on_hold), 0) AS OnHold, COALESCE(SUM(s.is_closed), 0) AS Closed
+        FROM (
+            SELECT c.total AS total, c.[open] AS is_open, c.queued AS is_queued, c.on_hold AS is_on_hold, c.closed AS is_closed
+            FROM dbo.room_counts c
+            WHERE c.day >= @FirstDay AND c.day < @EndDay{(inUnits ? " AND " + InUnits("c.department_id", "NULLIF(c.department_ancestors, '')") : "")}
+            UNION ALL
+            SELECT CAST(1 AS bigint), {StatusColumns("r")}
+            FROM dbo.rooms r
+            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+            UNION ALL
+            SELECT CAST(1 AS bigint), {StatusColumns("r")}
+            FROM dbo.rooms r
+            WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+        ) AS s
+        """;
 
-          AND (r.department_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))
-               OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a
-                          WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
-        """);
+    public override SqlStatement<DayRangeParameters> CountByStatus { get; } = new(Counts(inUnits: false));
+
+    public override SqlStatement<ScopedDayRangeParameters> CountByStatusInUnits { get; } = new(Counts(inUnits: true));
+
+    private static string Scan(bool inUnits) => $"""
+        SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(s.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(s.is_queued AS bigint)), 0) AS Queued,
+               COALESCE(SUM(CAST(s.is_on_hold AS bigint)), 0) AS OnHold, COALESCE(SUM(CAST(s.is_closed AS bigint)), 0) AS Closed
+        FROM (
+            SELECT {StatusColumns("r")}
+            FROM dbo.rooms r
+            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+        ) AS s
+        """;
+
+    public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(inUnits: false));
+
+    public override SqlStatement<ScopedRangeParameters> ScanByStatusInUnits { get; } = new(Scan(inUnits: true));
 
     public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new("""
         SELECT COUNT(*) FROM dbo.permission_roles
@@ -72,6 +103,37 @@ public sealed partial class SqlServerDialect : SqlDialect
         SELECT DISTINCT permission_id FROM dbo.permission_roles
         WHERE permission_id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(128) '$'))
         """);
+
+    // UPDLOCK, HOLDLOCK: the rows stay locked until the transaction ends, so two writers of one room cannot both
+    // take its old state out of room_counts.
+    public override SqlStatement<IdsParameters> StoredRooms { get; } = new("""
+        SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.[open] AS bigint) AS [Open],
+               CAST(r.on_hold AS bigint) AS OnHold, r.served_by_id AS ServedById, r.chat_duration AS ChatDuration,
+               r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors
+        FROM dbo.rooms r WITH (UPDLOCK, HOLDLOCK)
+        WHERE r.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+        """);
+
+    public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new("""
+        DECLARE @cells TABLE (
+            day int NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
+            total bigint NOT NULL, [open] bigint NOT NULL, queued bigint NOT NULL, on_hold bigint NOT NULL, closed bigint NOT NULL,
+            PRIMARY KEY (day, department_id, department_ancestors));
+        INSERT INTO @cells (day, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT j.day, j.department_id, j.department_ancestors, j.total, j.[open], j.queued, j.on_hold, j.closed
+        FROM OPENJSON(@Batch) WITH (
+            day int '$.day', department_id varchar(64) '$.departmentId', department_ancestors varchar(1000) '$.departmentAncestors',
+            total bigint '$.total', [open] bigint '$.open', queued bigint '$.queued', on_hold bigint '$.onHold', closed bigint '$.closed') AS j;
+        UPDATE c SET total = c.total + d.total, [open] = c.[open] + d.[open], queued = c.queued + d.queued,
+                     on_hold = c.on_hold + d.on_hold, closed = c.closed + d.closed
+        FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
+        JOIN @cells d ON d.day = c.day AND d.department_id = c.department_id AND d.department_ancestors = c.department_ancestors;
+        INSERT INTO dbo.room_counts (day, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT d.day, d.department_id, d.department_ancestors, d.total, d.[open], d.queued, d.on_hold, d.closed
+        FROM @cells d
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
+                          WHERE c.day = d.day AND c.department_id = d.department_id AND c.department_ancestors = d.department_ancestors);
+        """, AsJsonBatch: true);
 
     // Each upsert: UPDATE the rows that exist, then INSERT the others, from one OPENJSON read of the batch
     // (UPDATE/INSERT rather than MERGE, whose concurrency and trigger caveats are well known).

@@ -23,6 +23,11 @@ public sealed record RangeParameters(object Start, object End);
 /// <summary>Units: a JSON array of unit ids.</summary>
 public sealed record ScopedRangeParameters(object Start, object End, string Units);
 
+/// <summary>A range cut into whole days [FirstDay, EndDay) and the partial days [Start, HeadEnd) and [TailStart, End).</summary>
+public sealed record DayRangeParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay);
+
+public sealed record ScopedDayRangeParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay, string Units);
+
 public sealed record CallerParameters(string UserId, string HashedToken);
 
 /// <summary>Roles: a JSON array of role ids.</summary>

@@ -21,23 +21,54 @@ public sealed class SqliteDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
-    private const string CountColumns = """
-        SELECT COUNT(*) AS Total,
-               COALESCE(SUM(r.open = 1 AND r.on_hold = 0 AND r.served_by_id IS NOT NULL), 0) AS Open,
-               COALESCE(SUM(r.open = 1 AND r.served_by_id IS NULL), 0) AS Queued,
-               COALESCE(SUM(r.on_hold = 1), 0) AS OnHold,
-               COALESCE(SUM(r.chat_duration IS NOT NULL AND r.chat_duration <> 0), 0) AS Closed
-        FROM rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+    /// <summary>The spec's status rules (section 4) over a row of rooms; the triggers of migration 0002 keep the same.</summary>
+    private static string StatusColumns(string r) => $"""
+        ({r}.open = 1 AND {r}.on_hold = 0 AND {r}.served_by_id IS NOT NULL) AS is_open,
+                   ({r}.open = 1 AND {r}.served_by_id IS NULL) AS is_queued,
+                   ({r}.on_hold = 1) AS is_on_hold,
+                   ({r}.chat_duration IS NOT NULL AND {r}.chat_duration <> 0) AS is_closed
         """;
 
-    public override SqlStatement<RangeParameters> CountByStatus { get; } = new(CountColumns);
+    private static string InUnits(string departmentId, string ancestors) => $"""
+        ({departmentId} IN (SELECT value FROM json_each(@Units))
+                 OR EXISTS (SELECT 1 FROM json_each({ancestors}) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        """;
 
-    public override SqlStatement<ScopedRangeParameters> CountByStatusInUnits { get; } = new(CountColumns + """
+    private static string Counts(bool inUnits) => $"""
+        SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
+               COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
+        FROM (
+            SELECT c.total AS total, c.open AS is_open, c.queued AS is_queued, c.on_hold AS is_on_hold, c.closed AS is_closed
+            FROM room_counts c
+            WHERE c.day >= @FirstDay AND c.day < @EndDay{(inUnits ? " AND " + InUnits("c.department_id", "NULLIF(c.department_ancestors, '')") : "")}
+            UNION ALL
+            SELECT 1 AS total, {StatusColumns("r")}
+            FROM rooms r
+            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+            UNION ALL
+            SELECT 1 AS total, {StatusColumns("r")}
+            FROM rooms r
+            WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+        )
+        """;
 
-          AND (r.department_id IN (SELECT value FROM json_each(@Units))
-               OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
-        """);
+    public override SqlStatement<DayRangeParameters> CountByStatus { get; } = new(Counts(inUnits: false));
+
+    public override SqlStatement<ScopedDayRangeParameters> CountByStatusInUnits { get; } = new(Counts(inUnits: true));
+
+    private static string Scan(bool inUnits) => $"""
+        SELECT COUNT(*) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
+               COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
+        FROM (
+            SELECT {StatusColumns("r")}
+            FROM rooms r
+            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+        )
+        """;
+
+    public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(inUnits: false));
+
+    public override SqlStatement<ScopedRangeParameters> ScanByStatusInUnits { get; } = new(Scan(inUnits: true));
 
     public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new(
         "SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))");
@@ -47,6 +78,20 @@ public sealed class SqliteDialect : SqlDialect
 
     public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new(
         "SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))");
+
+    public override SqlStatement<IdsParameters> StoredRooms { get; } = new("""
+        SELECT id AS Id, t AS T, ts AS TsMs, open AS Open, on_hold AS OnHold, served_by_id AS ServedById, chat_duration AS ChatDuration,
+               department_id AS DepartmentId, department_ancestors AS DepartmentAncestors
+        FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+        """);
+
+    public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new("""
+        INSERT INTO room_counts (day, department_id, department_ancestors, total, open, queued, on_hold, closed)
+        VALUES (@Day, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
+        ON CONFLICT (day, department_id, department_ancestors) DO UPDATE SET
+            total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+            on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+        """, AsJsonBatch: false);
 
     // In-process: one prepared statement run per row is faster than any batch parameter (measured: 60,000 rows/s
     // against 35,000 with json_each).

@@ -70,13 +70,22 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 {
     private SqlDialect Sql => store.Dialect;
 
+    /// <summary>Writes rooms and, in the same transaction, what they change in room_counts: the only way rooms are written.</summary>
     public async Task<UpsertCounts> UpsertRoomsAsync(IReadOnlyList<RoomRecord> rooms, CancellationToken cancellationToken)
     {
-        var existing = await ExistingIdsAsync(StoreTable.Rooms, rooms.Select(r => r.Id), cancellationToken);
-        await ExecuteAsync(Sql.UpsertRooms, Batch(rooms.Select(r => new RoomRow(r.Id, r.Type, Ms(r.Ts), r.Open, r.OnHold, r.ServedById,
-            r.ServedByUsername, Ms(r.ServedByTs), r.ChatDuration, Ms(r.ClosedAt), r.DepartmentId,
-            r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType))), cancellationToken);
-        return Counts(rooms.Count, existing);
+        // The last document of an id wins, as in MongoDB; each room must enter room_counts once.
+        var rows = rooms.Select(r => new RoomRow(r.Id, r.Type, Ms(r.Ts), r.Open, r.OnHold, r.ServedById,
+                r.ServedByUsername, Ms(r.ServedByTs), r.ChatDuration, Ms(r.ClosedAt), r.DepartmentId,
+                r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType))
+            .GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
+        await ExecuteAsync(Sql.UpsertRooms, rows, cancellationToken);
+
+        var changes = new CountChanges();
+        stored.ForEach(changes.Remove);
+        rows.ForEach(changes.Add);
+        await ExecuteAsync(Sql.AddToRoomCounts, changes.Rows(), cancellationToken);
+        return new UpsertCounts(rows.Count - stored.Count, stored.Count + rooms.Count - rows.Count);
     }
 
     public async Task<UpsertCounts> UpsertUsersAsync(IReadOnlyList<UserRecord> users, CancellationToken cancellationToken)

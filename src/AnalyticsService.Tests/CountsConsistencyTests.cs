@@ -1,0 +1,111 @@
+using AnalyticsService.Demo;
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// The fast path (per-day counts kept by triggers, edges read from rooms) must give, for any range and scope, exactly
+/// what a plain count of the rooms gives, after inserts and after updates that move rooms between days, statuses,
+/// departments and room types.
+/// </summary>
+public sealed class CountsConsistencyTests : IAsyncLifetime
+{
+    private readonly AnalyticsFactory _factory = new();
+    private List<RoomRecord> _rooms = [];
+    private static readonly DateTimeOffset End = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
+
+    public async Task InitializeAsync()
+    {
+        await _factory.RestAsync();
+        var workspace = new DataGenerator(seed: 11).Generate(rooms: 4000, days: 20, End);
+        _rooms = workspace.Rooms.ToList();
+        await _factory.Writer.UpsertDepartmentsAsync(workspace.Departments);
+        await _factory.AddRoomsAsync([.. _rooms]);
+
+        // Then a newer state of a quarter of them: closed, reopened, moved to another day or department, or no
+        // longer omnichannel; each goes through the update trigger.
+        var random = new Random(5);
+        var departments = workspace.Departments.Where(d => d.Type != "u").ToList();
+        for (var i = 0; i < _rooms.Count; i += 4)
+        {
+            var room = _rooms[i];
+            _rooms[i] = random.Next(5) switch
+            {
+                0 => room with { Open = false, OnHold = false, ChatDuration = 90, ClosedAt = room.Ts.AddMinutes(2) },
+                1 => room with { Open = true, ChatDuration = null, ServedById = null },
+                2 => room with { Ts = room.Ts.AddHours(random.Next(-72, 72)).AddMilliseconds(random.Next(1000)) },
+                3 => departments[random.Next(departments.Count)] is var d ? room with { DepartmentId = d.Id, DepartmentAncestors = d.Ancestors } : room,
+                _ => room with { Type = "c" },
+            };
+        }
+        await _factory.AddRoomsAsync([.. _rooms.Where((_, i) => i % 4 == 0)]);
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Random_ranges_and_scopes_give_the_counts_of_a_plain_scan()
+    {
+        var counts = _factory.Services.GetRequiredService<ConversationCounts>();
+        var units = _rooms.SelectMany(r => r.DepartmentAncestors ?? []).Distinct().Order().ToList();
+        var departments = _rooms.Select(r => r.DepartmentId).OfType<string>().Distinct().Order().ToList();
+        IReadOnlyList<string>?[] scopes = [null, [units[0]], [units[1]], [.. units], [departments[0]], ["no-such-unit"]];
+        var random = new Random(1234);
+        var first = End.AddDays(-24).ToUnixTimeMilliseconds();
+        var span = TimeSpan.FromDays(28).Ticks / TimeSpan.TicksPerMillisecond;
+
+        for (var i = 0; i < 300; i++)
+        {
+            var start = DateTimeOffset.FromUnixTimeMilliseconds(first + random.NextInt64(span));
+            // Lengths from nothing to weeks; some end on a day boundary, some a millisecond off one.
+            var end = random.Next(4) switch
+            {
+                0 => start.AddMilliseconds(random.Next(0, 2000)),
+                1 => start.AddHours(random.Next(1, 30)).AddMilliseconds(random.Next(1000)),
+                2 => new DateTimeOffset(start.UtcDateTime.Date.AddDays(random.Next(1, 20)), TimeSpan.Zero).AddMilliseconds(random.Next(-1, 2)),
+                _ => start.AddDays(random.Next(1, 26)).AddMilliseconds(random.Next(86_400_000)),
+            };
+            var units_ = scopes[random.Next(scopes.Length)];
+            var scope = units_ is null ? RoomScope.All : RoomScope.OfUnits(units_);
+
+            var expected = Oracle(start, end, units_);
+            var fast = await counts.CountByStatusAsync(start, end, scope, CancellationToken.None);
+            var scan = await counts.ScanByStatusAsync(start, end, scope, CancellationToken.None);
+
+            Assert.True(expected == fast && expected == scan,
+                $"[{start:O}, {end:O}) scope {string.Join(",", units_ ?? ["all"])}: expected {expected}, counts {fast}, scan {scan}");
+        }
+    }
+
+    [Fact]
+    public void Ranges_are_cut_at_utc_day_boundaries()
+    {
+        var day = DaySplit.DayMilliseconds;
+        Assert.Equal(new DaySplit(day + 5, 2 * day, 4 * day, 4 * day + 7, 2, 4),
+            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(4 * day + 7)));
+        Assert.Equal(new DaySplit(2 * day, 2 * day, 3 * day, 3 * day, 2, 3),
+            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(2 * day), DateTimeOffset.FromUnixTimeMilliseconds(3 * day)));
+        // Within one day, or less than a whole day across midnight: no whole day, the rooms are read directly.
+        Assert.Equal(new DaySplit(day + 5, 2 * day - 1, 2 * day - 1, 2 * day - 1, 0, 0),
+            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(2 * day - 1)));
+        Assert.Equal(new DaySplit(day + 5, 2 * day + 5, 2 * day + 5, 2 * day + 5, 0, 0),
+            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(2 * day + 5)));
+        // Before 1970, days still start at midnight.
+        Assert.Equal(new DaySplit(-3 * day + 5, -2 * day, -day, -day + 7, -2, -1),
+            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(-3 * day + 5), DateTimeOffset.FromUnixTimeMilliseconds(-day + 7)));
+    }
+
+    /// <summary>The spec's section 4 over the rooms as last written, in plain C#.</summary>
+    private StatusCounts Oracle(DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string>? units)
+    {
+        var matched = _rooms.Where(r => r.Type == "l" && r.Ts >= start && r.Ts < end
+            && (units is null || units.Contains(r.DepartmentId) || (r.DepartmentAncestors ?? []).Any(units.Contains))).ToList();
+        return new StatusCounts(matched.Count,
+            matched.Count(r => r.Open && !r.OnHold && r.ServedById is not null),
+            matched.Count(r => r.Open && r.ServedById is null),
+            matched.Count(r => r.OnHold),
+            matched.Count(r => r.ChatDuration is { } d && d != 0));
+    }
+}

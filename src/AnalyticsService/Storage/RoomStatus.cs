@@ -1,0 +1,64 @@
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// The spec's status rules (section 4) for one omnichannel room. The SQL that reads rooms directly (the edges of a
+/// range, the plain scan) states the same rules; the consistency test holds the two together.
+/// </summary>
+public readonly record struct RoomStatus(bool Open, bool Queued, bool OnHold, bool Closed)
+{
+    public static RoomStatus Of(bool open, bool onHold, string? servedById, double? chatDuration) => new(
+        Open: open && !onHold && servedById is not null,
+        Queued: open && servedById is null,
+        OnHold: onHold,
+        Closed: chatDuration is { } duration && duration != 0);
+}
+
+/// <summary>A room as stored, as far as its place in room_counts goes (read before the room is written again).</summary>
+public sealed class StoredRoom
+{
+    public string Id { get; set; } = "";
+    public string T { get; set; } = "";
+    public long TsMs { get; set; }
+    public long Open { get; set; }
+    public long OnHold { get; set; }
+    public string? ServedById { get; set; }
+    public double? ChatDuration { get; set; }
+    public string? DepartmentId { get; set; }
+    public string? DepartmentAncestors { get; set; }
+}
+
+/// <summary>Changes to room_counts from a batch of room writes: the old state of each room leaves its cell, the new one enters.</summary>
+public sealed class CountChanges
+{
+    private readonly Dictionary<(long Day, string DepartmentId, string DepartmentAncestors), CountDeltaRow> _cells = [];
+
+    public void Remove(StoredRoom room)
+    {
+        if (room.T == "l")
+            Add(room.TsMs, room.DepartmentId, room.DepartmentAncestors, -1,
+                RoomStatus.Of(room.Open != 0, room.OnHold != 0, room.ServedById, room.ChatDuration));
+    }
+
+    public void Add(RoomRow room)
+    {
+        if (room.T == "l")
+            Add(room.Ts, room.DepartmentId, room.DepartmentAncestors, +1, RoomStatus.Of(room.Open, room.OnHold, room.ServedById, room.ChatDuration));
+    }
+
+    /// <summary>The cells that change, each once.</summary>
+    public List<CountDeltaRow> Rows() => _cells.Values.Where(c => c != CountDeltaRow.Zero(c)).ToList();
+
+    private void Add(long tsMs, string? departmentId, string? ancestors, int sign, RoomStatus status)
+    {
+        var key = (DaySplit.DayOf(tsMs), departmentId ?? "", ancestors ?? "");
+        var cell = _cells.TryGetValue(key, out var found) ? found : new CountDeltaRow(key.Item1, key.Item2, key.Item3, 0, 0, 0, 0, 0);
+        _cells[key] = cell with
+        {
+            Total = cell.Total + sign,
+            Open = cell.Open + (status.Open ? sign : 0),
+            Queued = cell.Queued + (status.Queued ? sign : 0),
+            OnHold = cell.OnHold + (status.OnHold ? sign : 0),
+            Closed = cell.Closed + (status.Closed ? sign : 0),
+        };
+    }
+}
