@@ -39,6 +39,8 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         // Tests other than the rate limiter's make many calls from one address; its own tests set their limits.
         builder.UseSetting("RateLimit:Calls", "1000000");
+        // Tests change users and roles and expect the next call to see it; the cache has tests of its own.
+        builder.UseSetting("Analytics:AuthCacheSeconds", "0");
         if (!_settings.ContainsKey("ConnectionStrings:Analytics"))
             builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)

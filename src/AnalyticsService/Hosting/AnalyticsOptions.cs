@@ -7,4 +7,10 @@ public sealed class AnalyticsOptions
 
     /// <summary>IANA or Windows id of the zone in which dates without an offset are read and days start.</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// How long an authenticated token, a role's permission and a monitor's units are kept in memory. A revoked token,
+    /// a changed role or unit stops or starts counting within this bound. 0 reads the store on every call.
+    /// </summary>
+    public double AuthCacheSeconds { get; set; } = 5;
 }

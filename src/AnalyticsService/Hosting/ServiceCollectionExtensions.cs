@@ -73,6 +73,7 @@ public static class ServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
         });
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<AuthCache>();
         services.AddSingleton<IdentityStore>();
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
@@ -104,6 +105,7 @@ public static class ServiceCollectionExtensions
             throw new InvalidOperationException($"Analytics:TimeZone '{options.TimeZone}' is not a time zone known to this machine.", ex);
         }
         services.AddSingleton(new ServerTimeZone(zone));
+        services.Configure<AnalyticsOptions>(configuration.GetSection(AnalyticsOptions.Section));
         services.AddSingleton(TimeProvider.System);
         return services;
     }

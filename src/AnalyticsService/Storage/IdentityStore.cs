@@ -6,10 +6,13 @@ namespace AnalyticsService.Storage;
 public sealed record Caller(string UserId, string? Username, IReadOnlyList<string> Roles);
 
 /// <summary>Users, login tokens, roles and permissions.</summary>
-public sealed class IdentityStore(Store store)
+public sealed class IdentityStore(Store store, AuthCache cache)
 {
     /// <summary>The user with this id if one of its login tokens has this hash; otherwise null.</summary>
-    public async Task<Caller?> FindCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken)
+    public Task<Caller?> FindCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync((nameof(FindCallerAsync), userId, hashedToken), () => LoadCallerAsync(userId, hashedToken, cancellationToken), caller => caller is not null);
+
+    private async Task<Caller?> LoadCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken)
     {
         var rows = await store.QueryAsync(forReports: false, async connection => (await connection.QueryAsync<(string? Username, string? RoleId)>(
             store.Command(store.Dialect.FindCaller, new CallerParameters(userId, hashedToken), cancellationToken: cancellationToken))).AsList(), cancellationToken);
@@ -24,6 +27,12 @@ public sealed class IdentityStore(Store store)
     {
         if (roles.Count == 0)
             return false;
+        var key = (nameof(AnyRoleHoldsAsync), permission, string.Join('\n', roles.Order(StringComparer.Ordinal)));
+        return await cache.GetOrLoadAsync(key, () => LoadAnyRoleHoldsAsync(roles, permission, cancellationToken), _ => true);
+    }
+
+    private async Task<bool> LoadAnyRoleHoldsAsync(IReadOnlyList<string> roles, string permission, CancellationToken cancellationToken)
+    {
         return await store.QueryAsync(forReports: false, connection => connection.ExecuteScalarAsync<long>(store.Command(
             store.Dialect.AnyRoleHolds, new PermissionParameters(permission, BatchJson.Serialize(roles.ToList())), cancellationToken: cancellationToken)),
             cancellationToken) > 0;

@@ -6,7 +6,7 @@ namespace AnalyticsService.Storage;
 /// Which rooms a caller may count (spec section 4): when the workspace has units, a livechat-monitor who is
 /// neither admin nor livechat-manager sees only the rooms of the units it monitors; everyone else sees all.
 /// </summary>
-public sealed class RoomScopes(Store store)
+public sealed class RoomScopes(Store store, AuthCache cache)
 {
     public const string MonitorRole = "livechat-monitor";
     public static readonly string[] UnscopedRoles = ["admin", "livechat-manager"];
@@ -15,6 +15,11 @@ public sealed class RoomScopes(Store store)
     {
         if (!caller.Roles.Contains(MonitorRole) || caller.Roles.Any(UnscopedRoles.Contains))
             return RoomScope.All;
+        return await cache.GetOrLoadAsync((nameof(RoomScopes), caller.UserId), () => LoadUnitsAsync(caller, cancellationToken), _ => true);
+    }
+
+    private async Task<RoomScope> LoadUnitsAsync(Caller caller, CancellationToken cancellationToken)
+    {
         return await store.QueryAsync(forReports: false, async connection =>
         {
             var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.CountUnits, cancellationToken: cancellationToken)) > 0;
