@@ -112,8 +112,19 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     public async Task Health_reports_serving()
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
-        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+        var client = new Health.HealthClient(channel);
+        // The status is published by a background check that runs at start-up and every 10 s.
+        var response = await client.CheckAsync(new HealthCheckRequest());
+        for (var i = 0; i < 20 && response.Status != HealthCheckResponse.Types.ServingStatus.Serving; i++)
+        {
+            await Task.Delay(100);
+            response = await client.CheckAsync(new HealthCheckRequest());
+        }
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+
+        using var http = new HttpClient();
+        var ping = await http.GetAsync($"http://127.0.0.1:{Service.RestPort}/ping");
+        Assert.Equal((200, "{\"success\":true}"), ((int)ping.StatusCode, await ping.Content.ReadAsStringAsync()));
     }
 
     [Fact]

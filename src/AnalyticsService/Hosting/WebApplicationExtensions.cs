@@ -13,6 +13,8 @@ public static class WebApplicationExtensions
         app.MapGrpcService<DashboardsService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
+        // A no-op REST endpoint: a liveness probe, and the benchmarks' baseline for the same server configuration.
+        app.MapGet("/ping", () => Results.Text("{\"success\":true}", "application/json"));
         return app;
     }
 }

@@ -1,0 +1,42 @@
+using AnalyticsService.Storage;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+
+namespace Analytics.Benchmarks;
+
+/// <summary>
+/// The status query on the counts design (whole days from room_counts, edge days from rooms) against a plain scan of
+/// every room in the range, on the stores bench/data.sh makes (rooms over two years ending 2026-11-01).
+/// </summary>
+[MemoryDiagnoser]
+public class StatusQueryBenchmarks
+{
+    [Params(1_000_000, 10_000_000)]
+    public int Rooms { get; set; }
+
+    [Params("one year", "one day")]
+    public string Range { get; set; } = "";
+
+    private ConversationCounts _counts = null!;
+    private DateTimeOffset _start;
+    private DateTimeOffset _end;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var cache = Environment.GetEnvironmentVariable("ANALYTICS_BENCH_CACHE")
+            ?? throw new InvalidOperationException("ANALYTICS_BENCH_CACHE must name bench/.cache (bench/benchmarks sets it).");
+        var path = Path.Combine(cache, $"analytics-{Rooms}.db");
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
+        _counts = new ConversationCounts(new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600));
+        _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
+        _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<StatusCounts> PlainScan() => _counts.ScanByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
+
+    [Benchmark]
+    public Task<StatusCounts> DayCounts() => _counts.CountByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
+}
