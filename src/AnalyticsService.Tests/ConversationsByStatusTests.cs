@@ -26,8 +26,7 @@ public sealed class ConversationsByStatusTests(ConversationsByStatusTests.Fixtur
         return body;
     }
 
-    private static string Body(int total, params (string Label, int Value)[] data) =>
-        $$"""{"total":{{total}},"data":[{{string.Join(",", data.Select(d => $$"""{"label":"{{d.Label}}","value":{{d.Value}}}"""))}}],"success":true}""";
+    private static string Body(int total, params (string Label, int Value)[] data) => Bodies.Counts(total, data);
 
     [Fact]
     public async Task Range_includes_its_start_and_excludes_its_end_to_the_millisecond()

@@ -14,5 +14,16 @@ public static class Bodies
     public const string MoreThanAYear = """{"success":false,"error":"The \"start\" and \"end\" query parameters must be less than 1 year apart."}""";
     public const string StartAfterEnd = """{"success":false,"error":"The \"start\" query parameter must be before the \"end\" query parameter."}""";
     public const string Empty = """{"total":0,"data":[],"success":true}""";
+
+    /// <summary>A 200 body with these numbers, in the order given.</summary>
+    public static string Counts(int total, params (string Label, int Value)[] data) => Build(total, data, success: true);
+
+    /// <summary>The REST body a gRPC response stands for, to compare the two transports.</summary>
+    public static string Of(Analytics.V1.GetConversationsByStatusResponse response) =>
+        Build(response.Total, response.Data.Select(d => (d.Label, d.Value)), response.Success);
+
+    private static string Build(int total, IEnumerable<(string Label, int Value)> data, bool success) =>
+        $$"""{"total":{{total}},"data":[{{string.Join(",", data.Select(d => $$"""{"label":"{{d.Label}}","value":{{d.Value}}}"""))}}],"success":{{(success ? "true" : "false")}}}""";
+
     public const string StoreUnavailable = """{"success":false,"error":"The analytics store is unavailable. Try again later."}""";
 }
