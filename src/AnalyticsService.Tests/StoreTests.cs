@@ -28,7 +28,7 @@ public sealed class StoreTests
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(["department_ancestors", "departments", "login_tokens", "permission_roles", "roles", "room_counts",
-            "rooms", "schema_migrations", "unit_monitors", "user_roles", "users"], tables);
+            "rooms", "schema_migrations", "store_version", "unit_monitors", "user_roles", "users"], tables);
     }
 
     [Fact]

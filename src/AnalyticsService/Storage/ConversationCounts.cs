@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 
 namespace AnalyticsService.Storage;
@@ -42,6 +43,12 @@ public readonly record struct DaySplit(long Start, long HeadEnd, long TailStart,
 
 public sealed class ConversationCounts(Store store)
 {
+    private const int MaxKeptAnswers = 10_000;
+
+    // Answers by range and scope, with the store version they were read at. One is reused only while the store's
+    // version is still that one: any committed write makes it stale, and the next call reads the store again.
+    private readonly ConcurrentDictionary<(long Start, long End, string? Units), (long Version, StatusCounts Counts)> _answers = new();
+
     /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
@@ -49,14 +56,26 @@ public sealed class ConversationCounts(Store store)
             return StatusCounts.None;
         var sql = store.Dialect;
         var split = DaySplit.Of(start, end);
+        var units = scope.Units is null ? null : BatchJson.Serialize(scope.Units.Order(StringComparer.Ordinal).ToList());
+        var key = (split.Start, split.End, units);
         object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
         var (s, headEnd, tailStart, e) = (At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End));
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
-        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.Units is null
-            ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
-            : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay,
-                BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
-            cancellationToken);
+        return await store.QueryAsync(forReports: true, async connection =>
+        {
+            // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
+            var version = await connection.ExecuteScalarAsync<long>(store.Command(sql.StoreVersion, cancellationToken: cancellationToken));
+            if (_answers.TryGetValue(key, out var kept) && kept.Version == version)
+                return kept.Counts;
+            var counts = await connection.QuerySingleAsync<StatusCounts>(units is null
+                ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
+                : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay, units),
+                    cancellationToken: cancellationToken));
+            if (_answers.Count >= MaxKeptAnswers)
+                _answers.Clear(); // bounded memory; a full cache simply starts over
+            _answers[key] = (version, counts);
+            return counts;
+        }, cancellationToken);
     }
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>

@@ -34,6 +34,11 @@ public abstract class SqlDialect
 
     public SqlStatement<NoParameters> HealthCheck { get; } = new("SELECT 1");
 
+    /// <summary>The store's version: it changes with every committed write.</summary>
+    public SqlStatement<NoParameters> StoreVersion { get; } = new("SELECT version FROM store_version WHERE id = 1");
+
+    public SqlStatement<NoParameters> BumpStoreVersion { get; } = new("UPDATE store_version SET version = version + 1 WHERE id = 1");
+
     /// <summary>How an instant is sent and stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 

@@ -136,7 +136,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         return Counts(monitors.Count, existing);
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    /// <summary>Commits, with a new store version so that readers know their kept answers are out of date.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(store.Command(Sql.BumpStoreVersion, transaction, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
