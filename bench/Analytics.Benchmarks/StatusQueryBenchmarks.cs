@@ -29,7 +29,8 @@ public class StatusQueryBenchmarks
         var path = Path.Combine(cache, $"analytics-{Rooms}.db");
         if (!File.Exists(path))
             throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
-        _counts = new ConversationCounts(new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600));
+        var store = new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
+        _counts = new ConversationCounts(store, new StoreVersionReader(store));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
     }
@@ -38,5 +39,5 @@ public class StatusQueryBenchmarks
     public Task<StatusCounts> PlainScan() => _counts.ScanByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
 
     [Benchmark]
-    public Task<StatusCounts> DayCounts() => _counts.CountByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
+    public Task<StatusCounts> DayCounts() => _counts.ComputeByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
 }

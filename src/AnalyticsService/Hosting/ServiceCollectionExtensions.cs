@@ -18,6 +18,13 @@ public static class ServiceCollectionExtensions
     /// <summary>The gRPC service with its interceptors (in pipeline order), transcoding, reflection and health.</summary>
     public static IServiceCollection AddAnalyticsApi(this IServiceCollection services)
     {
+        // The interceptors hold no per-call state: one instance each, rather than one per call.
+        services.AddSingleton<RestResponseInterceptor>();
+        services.AddSingleton<StoreFailureInterceptor>();
+        services.AddSingleton<AuthenticationInterceptor>();
+        services.AddSingleton<RateLimitInterceptor>();
+        services.AddSingleton<QuerySchemaInterceptor>();
+        services.AddSingleton<PermissionInterceptor>();
         services.AddGrpc().AddServiceOptions<DashboardsService>(options =>
         {
             options.Interceptors.Add<RestResponseInterceptor>();
@@ -82,6 +89,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<AuthCache>();
         services.AddSingleton<IdentityStore>();
+        services.AddSingleton<StoreVersionReader>();
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<StoreWriter>();

@@ -12,7 +12,7 @@ public sealed class PermissionInterceptor(IdentityStore identities) : Intercepto
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         var permission = EndpointRules.For(context.Method).Permission;
-        if (!await identities.AnyRoleHoldsAsync(context.GetCaller().Roles, permission, context.CancellationToken))
+        if (!await identities.AnyRoleHoldsAsync(context.GetCaller(), permission, context.CancellationToken))
             throw ApiError.NotPermitted.ToException();
         return await continuation(request, context);
     }

@@ -20,7 +20,7 @@ public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStor
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!options.Value.Enabled || await identities.AnyRoleHoldsAsync(context.GetCaller().Roles, BypassPermission, context.CancellationToken))
+        if (!options.Value.Enabled || await identities.AnyRoleHoldsAsync(context.GetCaller(), BypassPermission, context.CancellationToken))
             return await continuation(request, context);
 
         var http = context.GetHttpContext();

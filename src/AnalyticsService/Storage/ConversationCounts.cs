@@ -41,7 +41,7 @@ public readonly record struct DaySplit(long Start, long HeadEnd, long TailStart,
     private static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
 }
 
-public sealed class ConversationCounts(Store store)
+public sealed class ConversationCounts(Store store, StoreVersionReader versions)
 {
     private const int MaxKeptAnswers = 10_000;
 
@@ -54,29 +54,38 @@ public sealed class ConversationCounts(Store store)
     {
         if (scope.Units is { Count: 0 })
             return StatusCounts.None;
+        var units = Units(scope);
+        var key = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), units);
+        // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
+        var version = await versions.ReadAsync(cancellationToken);
+        if (_answers.TryGetValue(key, out var kept) && kept.Version == version)
+            return kept.Counts;
+        var counts = await ComputeByStatusAsync(start, end, scope, cancellationToken);
+        if (_answers.Count >= MaxKeptAnswers)
+            _answers.Clear(); // bounded memory; a full cache simply starts over
+        _answers[key] = (version, counts);
+        return counts;
+    }
+
+    /// <summary>The counts read from the store, never from kept answers: whole days from room_counts, edge days from rooms.</summary>
+    public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    {
+        if (scope.Units is { Count: 0 })
+            return StatusCounts.None;
         var sql = store.Dialect;
         var split = DaySplit.Of(start, end);
-        var units = scope.Units is null ? null : BatchJson.Serialize(scope.Units.Order(StringComparer.Ordinal).ToList());
-        var key = (split.Start, split.End, units);
+        var units = Units(scope);
         object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
         var (s, headEnd, tailStart, e) = (At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End));
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
-        return await store.QueryAsync(forReports: true, async connection =>
-        {
-            // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
-            var version = await connection.ExecuteScalarAsync<long>(store.Command(sql.StoreVersion, cancellationToken: cancellationToken));
-            if (_answers.TryGetValue(key, out var kept) && kept.Version == version)
-                return kept.Counts;
-            var counts = await connection.QuerySingleAsync<StatusCounts>(units is null
-                ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
-                : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay, units),
-                    cancellationToken: cancellationToken));
-            if (_answers.Count >= MaxKeptAnswers)
-                _answers.Clear(); // bounded memory; a full cache simply starts over
-            _answers[key] = (version, counts);
-            return counts;
-        }, cancellationToken);
+        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(units is null
+            ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
+            : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay, units),
+                cancellationToken: cancellationToken)), cancellationToken);
     }
+
+    private static string? Units(RoomScope scope) =>
+        scope.Units is null ? null : BatchJson.Serialize(scope.Units.Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
     public async Task<StatusCounts> ScanByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)

@@ -3,7 +3,11 @@ using Dapper;
 namespace AnalyticsService.Storage;
 
 /// <summary>A user who presented a valid login token, with the global roles it holds.</summary>
-public sealed record Caller(string UserId, string? Username, IReadOnlyList<string> Roles);
+public sealed record Caller(string UserId, string? Username, IReadOnlyList<string> Roles)
+{
+    /// <summary>The roles as one key, for caches of what a set of roles may do.</summary>
+    public string RolesKey { get; } = string.Join('\n', Roles.Order(StringComparer.Ordinal));
+}
 
 /// <summary>Users, login tokens, roles and permissions.</summary>
 public sealed class IdentityStore(Store store, AuthCache cache)
@@ -23,12 +27,12 @@ public sealed class IdentityStore(Store store, AuthCache cache)
     }
 
     /// <summary>Whether any of the roles holds the permission (rocketchat_permissions).</summary>
-    public async Task<bool> AnyRoleHoldsAsync(IReadOnlyList<string> roles, string permission, CancellationToken cancellationToken)
+    public async Task<bool> AnyRoleHoldsAsync(Caller caller, string permission, CancellationToken cancellationToken)
     {
-        if (roles.Count == 0)
+        if (caller.Roles.Count == 0)
             return false;
-        var key = (nameof(AnyRoleHoldsAsync), permission, string.Join('\n', roles.Order(StringComparer.Ordinal)));
-        return await cache.GetOrLoadAsync(key, () => LoadAnyRoleHoldsAsync(roles, permission, cancellationToken), _ => true);
+        return await cache.GetOrLoadAsync((nameof(AnyRoleHoldsAsync), permission, caller.RolesKey),
+            () => LoadAnyRoleHoldsAsync(caller.Roles, permission, cancellationToken), _ => true);
     }
 
     private async Task<bool> LoadAnyRoleHoldsAsync(IReadOnlyList<string> roles, string permission, CancellationToken cancellationToken)
