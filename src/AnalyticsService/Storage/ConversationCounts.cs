@@ -74,6 +74,8 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
             return StatusCounts.None;
         var sql = store.Dialect;
         var split = DaySplit.Of(start, end);
+        if (split.FirstDay == split.EndDay)
+            return await ScanByStatusAsync(start, end, scope, cancellationToken); // no whole day: the counts table has nothing to add
         var units = Units(scope);
         object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
         var (s, headEnd, tailStart, e) = (At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End));
