@@ -15,24 +15,27 @@ namespace AnalyticsService.Hosting;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>The interceptors every call passes, outermost first: the spec's pipeline order (its section 1).</summary>
+    private static readonly Type[] Pipeline =
+    [
+        typeof(RestResponseInterceptor),
+        typeof(StoreFailureInterceptor),
+        typeof(AuthenticationInterceptor),
+        typeof(RateLimitInterceptor),
+        typeof(QuerySchemaInterceptor),
+        typeof(PermissionInterceptor),
+    ];
+
     /// <summary>The gRPC service with its interceptors (in pipeline order), transcoding, reflection and health.</summary>
     public static IServiceCollection AddAnalyticsApi(this IServiceCollection services)
     {
         // The interceptors hold no per-call state: one instance each, rather than one per call.
-        services.AddSingleton<RestResponseInterceptor>();
-        services.AddSingleton<StoreFailureInterceptor>();
-        services.AddSingleton<AuthenticationInterceptor>();
-        services.AddSingleton<RateLimitInterceptor>();
-        services.AddSingleton<QuerySchemaInterceptor>();
-        services.AddSingleton<PermissionInterceptor>();
+        foreach (var interceptor in Pipeline)
+            services.AddSingleton(interceptor);
         services.AddGrpc().AddServiceOptions<DashboardsService>(options =>
         {
-            options.Interceptors.Add<RestResponseInterceptor>();
-            options.Interceptors.Add<StoreFailureInterceptor>();
-            options.Interceptors.Add<AuthenticationInterceptor>();
-            options.Interceptors.Add<RateLimitInterceptor>();
-            options.Interceptors.Add<QuerySchemaInterceptor>();
-            options.Interceptors.Add<PermissionInterceptor>();
+            foreach (var interceptor in Pipeline)
+                options.Interceptors.Add(interceptor);
         }).AddJsonTranscoding(options =>
             // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
