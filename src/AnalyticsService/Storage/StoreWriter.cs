@@ -77,7 +77,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var rows = rooms.Select(r => new RoomRow(r.Id, r.Type, Ms(r.Ts), r.Open, r.OnHold, r.ServedById,
                 r.ServedByUsername, Ms(r.ServedByTs), r.ChatDuration, Ms(r.ClosedAt), r.DepartmentId,
                 r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType))
-            .GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+            .ToList();
+        if (rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != rows.Count)
+            rows = rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
         await ExecuteAsync(Sql.UpsertRooms, rows, cancellationToken);
 
