@@ -6,7 +6,21 @@ namespace AnalyticsService.Reports;
 /// <summary>Shapes status counts into Rocket.Chat's answer (spec section 5).</summary>
 public static class ConversationsByStatusReport
 {
+    private const int MaxKept = 10_000;
+
+    // The same numbers give the same message; messages are only read once built, so one can answer many calls.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StatusCounts, GetConversationsByStatusResponse> Built = new();
+
     public static GetConversationsByStatusResponse ToResponse(StatusCounts counts)
+    {
+        if (Built.TryGetValue(counts, out var built))
+            return built;
+        if (Built.Count >= MaxKept)
+            Built.Clear();
+        return Built[counts] = Build(counts);
+    }
+
+    private static GetConversationsByStatusResponse Build(StatusCounts counts)
     {
         var response = new GetConversationsByStatusResponse { Total = checked((int)counts.Total), Success = true };
         if (counts.Total == 0)

@@ -15,14 +15,13 @@ public sealed class AuthCache(IOptions<AnalyticsOptions> options) : IDisposable
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
     private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, options.Value.AuthCacheSeconds));
 
-    public async Task<T> GetOrLoadAsync<T>(object key, Func<Task<T>> load, Func<T, bool> keep)
+    public ValueTask<T> GetOrLoadAsync<T>(object key, Func<Task<T>> load, Func<T, bool> keep) =>
+        _lifetime > TimeSpan.Zero && _cache.TryGetValue(key, out T? cached) ? ValueTask.FromResult(cached!) : LoadAsync(key, load, keep);
+
+    private async ValueTask<T> LoadAsync<T>(object key, Func<Task<T>> load, Func<T, bool> keep)
     {
-        if (_lifetime == TimeSpan.Zero)
-            return await load();
-        if (_cache.TryGetValue(key, out T? cached))
-            return cached!;
         var value = await load();
-        if (keep(value))
+        if (_lifetime > TimeSpan.Zero && keep(value))
             _cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = _lifetime, Size = 1 });
         return value;
     }

@@ -13,7 +13,7 @@ public sealed record Caller(string UserId, string? Username, IReadOnlyList<strin
 public sealed class IdentityStore(Store store, AuthCache cache)
 {
     /// <summary>The user with this id if one of its login tokens has this hash; otherwise null.</summary>
-    public Task<Caller?> FindCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken) =>
+    public ValueTask<Caller?> FindCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync((nameof(FindCallerAsync), userId, hashedToken), () => LoadCallerAsync(userId, hashedToken, cancellationToken), caller => caller is not null);
 
     private async Task<Caller?> LoadCallerAsync(string userId, string hashedToken, CancellationToken cancellationToken)
