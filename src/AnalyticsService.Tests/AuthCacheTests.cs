@@ -43,7 +43,8 @@ public sealed class AuthCacheTests
             Assert.Equal(refusedAtOnce ? 403 : 200, next.Status);
 
             await Task.Delay(TimeSpan.FromSeconds(1.2));
-            Assert.Equal((403, Bodies.NotPermitted), ((await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()) is var (s, _, b) ? (s, b) : default));
+            var (status, _, body) = await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync();
+            Assert.Equal((403, Bodies.NotPermitted), (status, body));
         }
     }
 }

@@ -8,7 +8,7 @@ public enum Command { Serve, Import, Generate }
 /// The service's own words on the command line. Anything else (--urls, --Kestrel:..., --ConnectionStrings:...)
 /// goes to ASP.NET Core's configuration untouched.
 /// </summary>
-public sealed record CommandLine(Command Command, bool Demo, string[] HostArguments, IReadOnlyDictionary<string, string> Options, IReadOnlyList<string> Positional)
+public sealed record CommandLine(Command Command, string[] HostArguments, IReadOnlyDictionary<string, string> Options, IReadOnlyList<string> Positional)
 {
     public const string Usage = """
         usage:
@@ -53,10 +53,12 @@ public sealed record CommandLine(Command Command, bool Demo, string[] HostArgume
             else
                 host.Add(arg);
         }
-        return new CommandLine(command, options.ContainsKey("--demo"), host.ToArray(), options, positional);
+        return new CommandLine(command, host.ToArray(), options, positional);
     }
 
     public bool Flag(string name) => Options.ContainsKey(name);
+
+    public bool Demo => Flag("--demo");
 
     public int Integer(string name, int? fallback = null, int min = 0)
     {

@@ -1,4 +1,5 @@
 using AnalyticsService.Api;
+using AnalyticsService.Hosting;
 
 namespace AnalyticsService.Dates;
 
@@ -12,7 +13,7 @@ public readonly record struct ReportRange(DateTimeOffset Start, DateTimeOffset E
     {
         // Dashboards ask the same ranges again and again; the answer depends only on the two strings and the zone.
         var key = (start, end, zone);
-        if (Known.TryGetValue(key, out var known))
+        if (Known.TryGet(key, out var known))
             return known.Error is null ? known.Range : throw known.Error.ToException();
         ReportRange range;
         try
@@ -21,24 +22,17 @@ public readonly record struct ReportRange(DateTimeOffset Start, DateTimeOffset E
         }
         catch (ApiException ex)
         {
-            Remember(key, (default, ex.Error));
+            if (start.Length + end.Length <= MaxKeptLength) // odd, long values are not worth keeping
+                Known.Set(key, (default, ex.Error));
             throw;
         }
-        Remember(key, (range, null));
+        if (start.Length + end.Length <= MaxKeptLength)
+            Known.Set(key, (range, null));
         return range;
     }
 
-    private const int MaxKnown = 10_000;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, ServerTimeZone), (ReportRange Range, ApiError? Error)> Known = new();
-
-    private static void Remember((string, string, ServerTimeZone) key, (ReportRange, ApiError?) value)
-    {
-        if (key.Item1.Length + key.Item2.Length > 200)
-            return; // odd, long values are not worth keeping
-        if (Known.Count >= MaxKnown)
-            Known.Clear();
-        Known[key] = value;
-    }
+    private const int MaxKeptLength = 200;
+    private static readonly BoundedMap<(string, string, ServerTimeZone), (ReportRange Range, ApiError? Error)> Known = new(10_000);
 
     private static ReportRange Check(string start, string end, ServerTimeZone zone)
     {

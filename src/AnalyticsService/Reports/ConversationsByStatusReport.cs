@@ -1,4 +1,5 @@
 using Analytics.V1;
+using AnalyticsService.Hosting;
 using AnalyticsService.Storage;
 
 namespace AnalyticsService.Reports;
@@ -6,19 +7,11 @@ namespace AnalyticsService.Reports;
 /// <summary>Shapes status counts into Rocket.Chat's answer (spec section 5).</summary>
 public static class ConversationsByStatusReport
 {
-    private const int MaxKept = 10_000;
-
     // The same numbers give the same message; messages are only read once built, so one can answer many calls.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StatusCounts, GetConversationsByStatusResponse> Built = new();
+    private static readonly BoundedMap<StatusCounts, GetConversationsByStatusResponse> Built = new(10_000);
 
-    public static GetConversationsByStatusResponse ToResponse(StatusCounts counts)
-    {
-        if (Built.TryGetValue(counts, out var built))
-            return built;
-        if (Built.Count >= MaxKept)
-            Built.Clear();
-        return Built[counts] = Build(counts);
-    }
+    public static GetConversationsByStatusResponse ToResponse(StatusCounts counts) =>
+        Built.TryGet(counts, out var built) ? built : Built.Set(counts, Build(counts));
 
     private static GetConversationsByStatusResponse Build(StatusCounts counts)
     {

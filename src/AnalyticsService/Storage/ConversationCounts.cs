@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using AnalyticsService.Hosting;
 using Dapper;
 
 namespace AnalyticsService.Storage;
@@ -43,11 +43,9 @@ public readonly record struct DaySplit(long Start, long HeadEnd, long TailStart,
 
 public sealed class ConversationCounts(Store store, StoreVersionReader versions)
 {
-    private const int MaxKeptAnswers = 10_000;
-
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
     // version is still that one: any committed write makes it stale, and the next call reads the store again.
-    private readonly ConcurrentDictionary<(long Start, long End, string? Units), (long Version, StatusCounts Counts)> _answers = new();
+    private readonly BoundedMap<(long Start, long End, string? Units), (long Version, StatusCounts Counts)> _answers = new(10_000);
 
     /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
@@ -58,12 +56,10 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
         var key = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), units);
         // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
         var version = await versions.ReadAsync(cancellationToken);
-        if (_answers.TryGetValue(key, out var kept) && kept.Version == version)
+        if (_answers.TryGet(key, out var kept) && kept.Version == version)
             return kept.Counts;
         var counts = await ComputeByStatusAsync(start, end, scope, cancellationToken);
-        if (_answers.Count >= MaxKeptAnswers)
-            _answers.Clear(); // bounded memory; a full cache simply starts over
-        _answers[key] = (version, counts);
+        _answers.Set(key, (version, counts));
         return counts;
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace AnalyticsService.Storage;
 
@@ -12,89 +14,107 @@ namespace AnalyticsService.Storage;
 /// </summary>
 public sealed class StoreVersionReader(Store store) : IAsyncDisposable
 {
-    private readonly ConcurrentBag<DbCommand> _idle = [];
+    private readonly ConcurrentBag<VersionProbe> _idle = [];
 
     public async Task<long> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!_idle.TryTake(out var command))
-            command = await PrepareAsync(cancellationToken);
+        if (!_idle.TryTake(out var probe))
+            probe = await OpenAsync(cancellationToken);
         try
         {
-            var version = command is SqliteVersionCommand sqlite
-                ? sqlite.Read()
-                : Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            _idle.Add(command);
+            var version = await probe.ReadAsync(cancellationToken);
+            _idle.Add(probe);
             return version;
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
-            await DisposeAsync(command); // a broken connection is not kept; the store's retry logic gets its turn
+            await probe.DisposeAsync(); // a broken connection is not kept; the store's retry logic gets its turn
             return await store.QueryAsync(forReports: true, connection =>
                 connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.StoreVersion, cancellationToken: cancellationToken)), cancellationToken);
         }
     }
 
-    private async Task<DbCommand> PrepareAsync(CancellationToken cancellationToken)
+    private async Task<VersionProbe> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await store.OpenForReportsAsync(cancellationToken);
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-            return new SqliteVersionCommand(sqlite, store.Dialect.StoreVersion.Text);
-        var command = connection.CreateCommand();
-        command.CommandText = store.Dialect.StoreVersion.Text;
-        command.CommandTimeout = store.CommandTimeoutSeconds;
-        await command.PrepareAsync(cancellationToken);
-        return command;
-    }
-
-    private static async ValueTask DisposeAsync(DbCommand command)
-    {
-        var connection = command is SqliteVersionCommand sqlite ? sqlite.Owner : command.Connection;
-        await command.DisposeAsync();
-        if (connection is not null)
+        try
+        {
+            if (connection is SqliteConnection sqlite)
+                return new SqliteVersionProbe(sqlite, store.Dialect.StoreVersion.Text);
+            var command = connection.CreateCommand();
+            command.CommandText = store.Dialect.StoreVersion.Text;
+            command.CommandTimeout = store.CommandTimeoutSeconds;
+            await command.PrepareAsync(cancellationToken);
+            return new CommandVersionProbe(connection, command);
+        }
+        catch
+        {
             await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        while (_idle.TryTake(out var command))
-            await DisposeAsync(command);
-    }
-}
-
-/// <summary>The version statement prepared once on a SQLite connection and stepped with SQLitePCL directly.</summary>
-internal sealed class SqliteVersionCommand : Microsoft.Data.Sqlite.SqliteCommand
-{
-    private readonly SQLitePCL.sqlite3_stmt _statement;
-
-    public Microsoft.Data.Sqlite.SqliteConnection Owner { get; }
-
-    public SqliteVersionCommand(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
-    {
-        Owner = connection;
-        var result = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
-        if (result != SQLitePCL.raw.SQLITE_OK)
-            throw new Microsoft.Data.Sqlite.SqliteException(SQLitePCL.raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), result);
+        while (_idle.TryTake(out var probe))
+            await probe.DisposeAsync();
     }
 
-    public long Read()
+    /// <summary>An open connection with the version statement ready to run.</summary>
+    private abstract class VersionProbe(DbConnection connection) : IAsyncDisposable
     {
-        try
+        protected DbConnection Connection { get; } = connection;
+
+        public abstract ValueTask<long> ReadAsync(CancellationToken cancellationToken);
+
+        public virtual ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    private sealed class CommandVersionProbe(DbConnection connection, DbCommand command) : VersionProbe(connection)
+    {
+        public override async ValueTask<long> ReadAsync(CancellationToken cancellationToken) =>
+            Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        public override async ValueTask DisposeAsync()
         {
-            var result = SQLitePCL.raw.sqlite3_step(_statement);
-            if (result != SQLitePCL.raw.SQLITE_ROW)
-                throw new Microsoft.Data.Sqlite.SqliteException(SQLitePCL.raw.sqlite3_errmsg(Owner.Handle).utf8_to_string(), result);
-            return SQLitePCL.raw.sqlite3_column_int64(_statement, 0);
-        }
-        finally
-        {
-            SQLitePCL.raw.sqlite3_reset(_statement); // ends the read, so the next one sees newer commits
+            await command.DisposeAsync();
+            await base.DisposeAsync();
         }
     }
 
-    protected override void Dispose(bool disposing)
+    /// <summary>The version statement prepared once on a SQLite connection and stepped with SQLitePCL directly.</summary>
+    private sealed class SqliteVersionProbe : VersionProbe
     {
-        if (disposing)
+        private readonly sqlite3_stmt _statement;
+        private readonly SqliteConnection _sqlite;
+
+        public SqliteVersionProbe(SqliteConnection connection, string sql) : base(connection)
+        {
+            _sqlite = connection;
+            var result = raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
+            if (result != raw.SQLITE_OK)
+                throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), result);
+        }
+
+        public override ValueTask<long> ReadAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var result = raw.sqlite3_step(_statement);
+                if (result != raw.SQLITE_ROW)
+                    throw new SqliteException(raw.sqlite3_errmsg(_sqlite.Handle).utf8_to_string(), result);
+                return ValueTask.FromResult(raw.sqlite3_column_int64(_statement, 0));
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement); // ends the read, so the next one sees newer commits
+            }
+        }
+
+        public override ValueTask DisposeAsync()
+        {
             _statement.Dispose();
-        base.Dispose(disposing);
+            return base.DisposeAsync();
+        }
     }
 }
