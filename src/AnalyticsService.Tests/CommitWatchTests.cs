@@ -73,7 +73,7 @@ public sealed class CommitWatchTests : IDisposable
         const string token = "watch-admin-token-5e1c";
         var export = Directory.CreateDirectory(Path.Combine(_directory, "export")).FullName;
         File.WriteAllText(Path.Combine(export, "users.json"),
-            """{"_id":"u-admin","username":"boss","roles":["admin"],"services":{"resume":{"loginTokens":[{"hashedToken":""" + "\"" + AuthenticationInterceptor.HashToken(token) + "\"}]}}}");
+            """{"_id":"u-admin","username":"boss","roles":["admin"],"services":{"resume":{"loginTokens":[{"hashedToken":""" + "\"" + LoginTokens.Hash(token) + "\"}]}}}");
         File.WriteAllText(Path.Combine(export, "rocketchat_permissions.json"), """{"_id":"view-livechat-reports","roles":["admin"]}""");
         File.WriteAllText(Path.Combine(export, "rocketchat_room.json"), """
             {"_id":"r1","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true,"servedBy":{"_id":"a1"}}

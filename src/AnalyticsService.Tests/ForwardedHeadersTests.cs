@@ -22,7 +22,7 @@ public sealed class ForwardedHeadersTests
         var writer = new StoreWriter(new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={Path.Combine(directory, "analytics.db")}"), 15));
         await writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
         var token = DataGenerator.NewLoginToken();
-        await writer.UpsertUsersAsync([new UserRecord("manager-1", "manager", ["livechat-manager"], [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))])]);
+        await writer.UpsertUsersAsync([new UserRecord("manager-1", "manager", ["livechat-manager"], [new LoginTokenRecord(LoginTokens.Hash(token))])]);
         SqliteConnection.ClearAllPools();
         return (service, new TestUser("manager-1", token));
     }

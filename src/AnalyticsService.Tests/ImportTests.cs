@@ -31,7 +31,7 @@ public sealed class ImportTests : IDisposable
 
     private void File(string name, string content) => System.IO.File.WriteAllText(Path.Combine(Export, name), content);
 
-    private static string Hash(string token) => AuthenticationInterceptor.HashToken(token);
+    private static string Hash(string token) => Storage.LoginTokens.Hash(token);
 
     // Every Extended JSON form: $date as a relaxed string, canonical {$numberLong}, legacy milliseconds;
     // $numberInt, $numberLong, $numberDouble and plain numbers; $oid ids. One document per line.

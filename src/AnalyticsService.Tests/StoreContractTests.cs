@@ -96,7 +96,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         // The role changes, and a newer document replaces the list of tokens.
         await Factory.Writer.UpsertUsersAsync([new UserRecord(agent.Id, agent.Id, ["livechat-manager"],
-            [new LoginTokenRecord(Interceptors.AuthenticationInterceptor.HashToken("fresh-token-1"))])]);
+            [new LoginTokenRecord(Storage.LoginTokens.Hash("fresh-token-1"))])]);
         Assert.Equal((401, Bodies.NotLoggedIn), await StatusAndBodyAsync(client, agent));
         Assert.Equal(200, (await StatusAndBodyAsync(client, agent with { Token = "fresh-token-1" })).Status);
     }

@@ -75,7 +75,7 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
         await EnsureSeededAsync();
         var id = "u" + Guid.NewGuid().ToString("N")[..16];
         var token = DataGenerator.NewLoginToken();
-        await Writer.UpsertUsersAsync([new UserRecord(id, id, roles, [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))])]);
+        await Writer.UpsertUsersAsync([new UserRecord(id, id, roles, [new LoginTokenRecord(LoginTokens.Hash(token))])]);
         return new TestUser(id, token);
     }
 

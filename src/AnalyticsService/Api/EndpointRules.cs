@@ -11,13 +11,13 @@ public static class EndpointRules
 
     private static readonly Dictionary<string, EndpointRule> ByMethod = new(StringComparer.Ordinal)
     {
-        [Dashboards.Descriptor.FullName + "/" + nameof(Dashboards.DashboardsBase.GetConversationsByStatus)] =
+        ["/" + Dashboards.Descriptor.FullName + "/" + nameof(Dashboards.DashboardsBase.GetConversationsByStatus)] =
             new(new QuerySchema(["start", "end", "sort"], ["start", "end"]), ViewLivechatReports),
     };
 
     /// <summary>The rule of a gRPC method ("/package.Service/Method").</summary>
     public static EndpointRule For(string method) =>
-        ByMethod.TryGetValue(method.TrimStart('/'), out var rule)
+        ByMethod.TryGetValue(method, out var rule)
             ? rule
             : throw new InvalidOperationException($"No endpoint rule for {method}."); // a new rpc must declare its rule here
 }

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using Microsoft.Extensions.Primitives;
+using Google.Protobuf.Reflection;
 
 namespace AnalyticsService.Api;
 
@@ -8,51 +8,90 @@ namespace AnalyticsService.Api;
 /// Like AJV without allErrors, only the first failure is reported; "required" runs before the other keywords,
 /// then additionalProperties, then each property's type in the schema's order.
 /// </summary>
-public sealed record QuerySchema(IReadOnlyList<string> Properties, IReadOnlyList<string> Required)
+public sealed record QuerySchema(string[] Properties, string[] Required)
 {
     /// <summary>Checks a REST query string, where a name can come twice or in qs's bracket forms (not strings).</summary>
     public ApiError? Validate(IReadOnlyList<KeyValuePair<string, string>> query)
     {
-        var present = new List<(string Name, bool IsString)>();
-        foreach (var group in query.GroupBy(pair => BracketBase(pair.Key), StringComparer.Ordinal))
+        foreach (var required in Required)
+        {
+            if (Occurrences(query, required) == 0)
+                return Missing(required);
+        }
+        for (var i = 0; i < query.Count; i++)
+        {
+            if (!IsProperty(BracketBase(query[i].Key)))
+                return AdditionalProperty;
+        }
+        foreach (var property in Properties)
         {
             // A repeated name is an array and "name[...]" an array or object, as qs parses them.
-            var isString = group.Count() == 1 && group.First().Key == group.Key;
-            present.Add((group.Key, isString));
+            var occurrences = Occurrences(query, property);
+            if (occurrences > 1 || (occurrences == 1 && !HasPlainName(query, property)))
+                return NotString;
         }
-        return Validate(present);
-    }
-
-    private static string BracketBase(string name)
-    {
-        var bracket = name.IndexOf('[');
-        return bracket > 0 && name.EndsWith(']') ? name[..bracket] : name;
+        return null;
     }
 
     /// <summary>Checks a gRPC request message: a property is present when its field is set (proto3 optional).</summary>
     public ApiError? Validate(IMessage message)
     {
-        var present = message.Descriptor.Fields.InFieldNumberOrder()
-            .Where(field => field.HasPresence ? field.Accessor.HasValue(message) : !Equals(field.Accessor.GetValue(message), ""))
-            .Select(field => (field.Name, IsString: true))
-            .ToList();
-        return Validate(present);
-    }
-
-    private ApiError? Validate(List<(string Name, bool IsString)> present)
-    {
         foreach (var required in Required)
         {
-            if (!present.Exists(p => p.Name == required))
-                return ApiError.InvalidParams($"must have required property '{required}'");
+            if (message.Descriptor.FindFieldByName(required) is not { } field || !IsSet(field, message))
+                return Missing(required);
         }
-        if (present.Exists(p => !Properties.Contains(p.Name)))
-            return ApiError.InvalidParams("must NOT have additional properties");
+        var fields = message.Descriptor.Fields.InFieldNumberOrder();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (IsSet(fields[i], message) && !IsProperty(fields[i].Name))
+                return AdditionalProperty;
+        }
+        return null; // a message's string fields are always strings
+    }
+
+    private static readonly ApiError AdditionalProperty = ApiError.InvalidParams("must NOT have additional properties");
+    private static readonly ApiError NotString = ApiError.InvalidParams("must be string");
+
+    private static ApiError Missing(string property) => ApiError.InvalidParams($"must have required property '{property}'");
+
+    private static bool IsSet(FieldDescriptor field, IMessage message) =>
+        field.HasPresence ? field.Accessor.HasValue(message) : !Equals(field.Accessor.GetValue(message), "");
+
+    private bool IsProperty(ReadOnlySpan<char> name)
+    {
         foreach (var property in Properties)
         {
-            if (present.Exists(p => p.Name == property && !p.IsString))
-                return ApiError.InvalidParams("must be string");
+            if (name.SequenceEqual(property))
+                return true;
         }
-        return null;
+        return false;
+    }
+
+    private static int Occurrences(IReadOnlyList<KeyValuePair<string, string>> query, string name)
+    {
+        var count = 0;
+        for (var i = 0; i < query.Count; i++)
+        {
+            if (BracketBase(query[i].Key).SequenceEqual(name))
+                count++;
+        }
+        return count;
+    }
+
+    private static bool HasPlainName(IReadOnlyList<KeyValuePair<string, string>> query, string name)
+    {
+        for (var i = 0; i < query.Count; i++)
+        {
+            if (query[i].Key == name)
+                return true;
+        }
+        return false;
+    }
+
+    private static ReadOnlySpan<char> BracketBase(string name)
+    {
+        var bracket = name.IndexOf('[');
+        return bracket > 0 && name.EndsWith(']') ? name.AsSpan(0, bracket) : name;
     }
 }

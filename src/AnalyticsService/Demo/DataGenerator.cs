@@ -111,7 +111,7 @@ public sealed class DataGenerator(int seed)
     {
         var token = new string(Enumerable.Range(0, 43).Select(_ => TokenAlphabet[_random.Next(TokenAlphabet.Length)]).ToArray());
         tokens[username] = token;
-        return new UserRecord(NewId(), username, roles, [new LoginTokenRecord(AuthenticationInterceptor.HashToken(token))], username);
+        return new UserRecord(NewId(), username, roles, [new LoginTokenRecord(LoginTokens.Hash(token))], username);
     }
 
     // Creation times cluster in working hours: a uniform day, then an hour drawn from a bell around 14:00.

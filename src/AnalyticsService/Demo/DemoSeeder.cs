@@ -41,7 +41,7 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importe
 
         // The generator's own tokens are never shown; the demo prints only this fresh one.
         var token = DataGenerator.NewLoginToken();
-        await writer.AddLoginTokenAsync(adminId, new LoginTokenRecord(AuthenticationInterceptor.HashToken(token), now), cancellationToken);
+        await writer.AddLoginTokenAsync(adminId, new LoginTokenRecord(LoginTokens.Hash(token), now), cancellationToken);
         lifetime.ApplicationStarted.Register(() => Console.Out.Write(Instructions(adminId, token, now)));
     }
 

@@ -90,7 +90,7 @@ public static class ServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
         });
         services.AddSingleton<SchemaMigrator>();
-        services.AddSingleton<AuthCache>();
+        services.AddSingleton(typeof(AuthCache<,>));
         services.AddSingleton<IdentityStore>();
         services.AddSingleton<StoreVersionReader>();
         services.AddSingleton<ConversationCounts>();

@@ -116,7 +116,7 @@ public sealed class Users : ExportCollection<UserRecord>
             {
                 // Rocket.Chat stores hashes; an old export may hold a plain token, which is hashed here and never stored.
                 var hash = token.OptionalString("hashedToken")
-                    ?? (token.OptionalString("token") is { } plain ? AuthenticationInterceptor.HashToken(plain) : null)
+                    ?? (token.OptionalString("token") is { } plain ? LoginTokens.Hash(plain) : null)
                     ?? throw new DocumentException($"services.resume.loginTokens[{i}] has no hashedToken");
                 tokens.Add(new LoginTokenRecord(hash, token.OptionalDate("when")));
             }

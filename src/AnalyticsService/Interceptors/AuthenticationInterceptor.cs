@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AnalyticsService.Api;
 using AnalyticsService.Storage;
 using Grpc.Core;
@@ -19,21 +17,31 @@ public sealed class AuthenticationInterceptor(IdentityStore identities) : Interc
     // Far longer than any Meteor id or token; longer values are refused before any hashing or lookup.
     private const int MaxCredentialLength = 512;
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var userId = context.RequestHeaders.GetValue(UserIdHeader);
-        var token = context.RequestHeaders.GetValue(AuthTokenHeader);
+        var userId = context.RequestHeader(UserIdHeader);
+        var token = context.RequestHeader(AuthTokenHeader);
         if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(token)
             || userId.Length > MaxCredentialLength || token.Length > MaxCredentialLength)
             throw ApiError.NotLoggedIn.ToException();
 
-        var caller = await identities.FindCallerAsync(userId, HashToken(token), context.CancellationToken)
-            ?? throw ApiError.NotLoggedIn.ToException();
-        context.SetCaller(caller);
-        return await continuation(request, context);
+        var caller = identities.FindCallerAsync(new Credentials(userId, token), context.CancellationToken);
+        return caller.IsCompletedSuccessfully
+            ? Continue(caller.Result, request, context, continuation)
+            : ContinueAsync(caller, request, context, continuation);
     }
 
-    /// <summary>Meteor's login-token hash (Accounts._hashLoginToken).</summary>
-    public static string HashToken(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private static Task<TResponse> Continue<TRequest, TResponse>(
+        Caller? caller, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class
+    {
+        context.SetCaller(caller ?? throw ApiError.NotLoggedIn.ToException());
+        return continuation(request, context);
+    }
+
+    private static async Task<TResponse> ContinueAsync<TRequest, TResponse>(
+        ValueTask<Caller?> caller, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class =>
+        await Continue(await caller, request, context, continuation);
 }

@@ -10,6 +10,16 @@ public static class CallContextExtensions
     public static bool IsRest(this ServerCallContext context) =>
         context.GetHttpContext().GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is not null;
 
+    /// <summary>
+    /// A request header's first value, from the HTTP request itself: gRPC metadata and REST headers alike, without
+    /// building the call's whole <see cref="ServerCallContext.RequestHeaders"/> collection for two names.
+    /// </summary>
+    public static string? RequestHeader(this ServerCallContext context, string name)
+    {
+        var values = context.GetHttpContext().Request.Headers[name];
+        return values.Count > 0 ? values[0] : null;
+    }
+
     public static void SetCaller(this ServerCallContext context, Caller caller) => context.UserState[typeof(Caller)] = caller;
 
     /// <summary>The authenticated caller; the authentication interceptor runs before anything that asks.</summary>

@@ -8,12 +8,22 @@ namespace AnalyticsService.Interceptors;
 /// <summary>Step 4: one of the caller's roles holds the permission the endpoint requires.</summary>
 public sealed class PermissionInterceptor(IdentityStore identities) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var permission = EndpointRules.For(context.Method).Permission;
-        if (!await identities.AnyRoleHoldsAsync(context.GetCaller(), permission, context.CancellationToken))
-            throw ApiError.NotPermitted.ToException();
-        return await continuation(request, context);
+        var permitted = identities.AnyRoleHoldsAsync(context.GetCaller(), EndpointRules.For(context.Method).Permission, context.CancellationToken);
+        return permitted.IsCompletedSuccessfully
+            ? Continue(permitted.Result, request, context, continuation)
+            : ContinueAsync(permitted, request, context, continuation);
     }
+
+    private static Task<TResponse> Continue<TRequest, TResponse>(
+        bool permitted, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class =>
+        permitted ? continuation(request, context) : throw ApiError.NotPermitted.ToException();
+
+    private static async Task<TResponse> ContinueAsync<TRequest, TResponse>(
+        ValueTask<bool> permitted, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class =>
+        await Continue(await permitted, request, context, continuation);
 }

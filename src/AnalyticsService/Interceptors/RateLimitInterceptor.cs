@@ -17,12 +17,23 @@ public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStor
 {
     public const string BypassPermission = "api-bypass-rate-limit";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!options.Value.Enabled || await identities.AnyRoleHoldsAsync(context.GetCaller(), BypassPermission, context.CancellationToken))
-            return await continuation(request, context);
+        if (!options.Value.Enabled)
+            return continuation(request, context);
+        var bypass = identities.AnyRoleHoldsAsync(context.GetCaller(), BypassPermission, context.CancellationToken);
+        return bypass.IsCompletedSuccessfully
+            ? Continue(bypass.Result, request, context, continuation)
+            : ContinueAsync(bypass, request, context, continuation);
+    }
 
+    private Task<TResponse> Continue<TRequest, TResponse>(
+        bool bypass, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class
+    {
+        if (bypass)
+            return continuation(request, context);
         var http = context.GetHttpContext();
         var decision = limiter.Acquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Method);
         var headers = http.Response.Headers;
@@ -31,6 +42,11 @@ public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStor
         headers["X-RateLimit-Reset"] = decision.ResetAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         if (!decision.Allowed)
             throw ApiError.TooManyRequests(decision.SecondsLeft(clock.GetUtcNow())).ToException();
-        return await continuation(request, context);
+        return continuation(request, context);
     }
+
+    private async Task<TResponse> ContinueAsync<TRequest, TResponse>(
+        ValueTask<bool> bypass, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class =>
+        await Continue(await bypass, request, context, continuation);
 }

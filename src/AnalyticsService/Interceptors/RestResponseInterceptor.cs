@@ -10,12 +10,14 @@ namespace AnalyticsService.Interceptors;
 /// </summary>
 public sealed class RestResponseInterceptor : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        if (!context.IsRest())
-            return await continuation(request, context);
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        context.IsRest() ? RestAsync(request, context, continuation) : continuation(request, context);
 
+    private static async Task<TResponse> RestAsync<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class where TResponse : class
+    {
         var response = context.GetHttpContext().Response;
         response.OnStarting(() =>
         {

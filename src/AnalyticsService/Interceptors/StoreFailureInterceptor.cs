@@ -11,12 +11,27 @@ namespace AnalyticsService.Interceptors;
 /// </summary>
 public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Task<TResponse> response;
+        try
+        {
+            response = continuation(request, context);
+        }
+        catch (Exception ex)
+        {
+            response = Task.FromException<TResponse>(ex);
+        }
+        // A call answered at once (from what is kept in memory) needs no watching.
+        return response.IsCompletedSuccessfully ? response : GuardAsync(response, context);
+    }
+
+    private async Task<TResponse> GuardAsync<TResponse>(Task<TResponse> response, ServerCallContext context)
     {
         try
         {
-            return await continuation(request, context);
+            return await response;
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex) && !context.CancellationToken.IsCancellationRequested)
         {

@@ -1,30 +1,33 @@
 using AnalyticsService.Hosting;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace AnalyticsService.Storage;
 
 /// <summary>
-/// Keeps answers about who a caller is and what it may see for a few seconds (Analytics:AuthCacheSeconds), so that a
-/// call does not read users, roles and permissions each time. Only found callers are kept: a flood of wrong tokens
-/// cannot fill it. The number of entries is bounded.
+/// Keeps answers about who a caller is and what it may see for Analytics:AuthCacheSeconds, so that a call does not
+/// read users, roles and permissions each time: a revoked token or a changed role counts within that bound. Callers
+/// keep only what was found (a flood of wrong tokens cannot fill it); the number of entries is bounded.
 /// </summary>
-public sealed class AuthCache(IOptions<AnalyticsOptions> options) : IDisposable
+public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options) where TKey : notnull
 {
     private const int MaxEntries = 100_000;
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
-    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, options.Value.AuthCacheSeconds));
+    private readonly BoundedMap<TKey, (TValue Value, long ExpiresAt)> _entries = new(MaxEntries);
+    private readonly long _lifetimeMilliseconds = (long)(Math.Max(0, options.Value.AuthCacheSeconds) * 1000);
 
-    public ValueTask<T> GetOrLoadAsync<T>(object key, Func<Task<T>> load, Func<T, bool> keep) =>
-        _lifetime > TimeSpan.Zero && _cache.TryGetValue(key, out T? cached) ? ValueTask.FromResult(cached!) : LoadAsync(key, load, keep);
-
-    private async ValueTask<T> LoadAsync<T>(object key, Func<Task<T>> load, Func<T, bool> keep)
+    public bool TryGet(TKey key, out TValue value)
     {
-        var value = await load();
-        if (_lifetime > TimeSpan.Zero && keep(value))
-            _cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = _lifetime, Size = 1 });
-        return value;
+        if (_lifetimeMilliseconds > 0 && _entries.TryGet(key, out var entry) && Environment.TickCount64 < entry.ExpiresAt)
+        {
+            value = entry.Value;
+            return true;
+        }
+        value = default!;
+        return false;
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Keep(TKey key, TValue value)
+    {
+        if (_lifetimeMilliseconds > 0)
+            _entries.Set(key, (value, Environment.TickCount64 + _lifetimeMilliseconds));
+    }
 }

@@ -48,7 +48,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
     private readonly BoundedMap<(long Start, long End, string? Units), (long Version, StatusCounts Counts)> _answers = new(10_000);
 
     /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
-    public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    public async ValueTask<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         if (scope.Units is { Count: 0 })
             return StatusCounts.None;
