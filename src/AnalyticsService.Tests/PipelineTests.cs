@@ -9,28 +9,42 @@ namespace AnalyticsService.Tests;
 
 /// <summary>
 /// Every row of the spec's pipeline table, over REST and over gRPC, including the order of the checks:
-/// authentication, query schema, permission, dates, result.
+/// authentication, query schema, permission, dates, result. Callers and permissions read from the store on every call.
 /// </summary>
-public sealed class PipelineTests(PipelineTests.Fixture fixture) : IClassFixture<PipelineTests.Fixture>
+public sealed class PipelineTests(PipelineTests.Fixture fixture) : PipelineTestCases<PipelineTests.Fixture>(fixture), IClassFixture<PipelineTests.Fixture>
 {
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture() : PipelineFixture(new AnalyticsFactory());
+}
+
+/// <summary>
+/// The same rows with callers and permissions kept in memory, as the service runs by default: whatever ran before,
+/// a kept caller never lets a wrong token, an unknown user or another user's token through.
+/// </summary>
+public sealed class CachedPipelineTests(CachedPipelineTests.Fixture fixture) : PipelineTestCases<CachedPipelineTests.Fixture>(fixture), IClassFixture<CachedPipelineTests.Fixture>
+{
+    public sealed class Fixture() : PipelineFixture(new AnalyticsFactory().With("Analytics:AuthCacheSeconds", "60"));
+}
+
+public abstract class PipelineFixture(AnalyticsFactory factory) : IAsyncLifetime
+{
+    public AnalyticsFactory Factory { get; } = factory;
+    public TestUser Manager { get; private set; } = null!;
+    public TestUser Agent { get; private set; } = null!;
+
+    public async Task InitializeAsync()
     {
-        public AnalyticsFactory Factory { get; } = new();
-        public TestUser Manager { get; private set; } = null!;
-        public TestUser Agent { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Manager = await Factory.CreateUserAsync("livechat-manager", "user");
-            Agent = await Factory.CreateUserAsync("livechat-agent", "user");
-            // One closed conversation on 2020-09-10, so that the success body has numbers in it.
-            await Factory.AddRoomsAsync(new Storage.RoomRecord("pipeline-room", "l", DateTimeOffset.Parse("2020-09-10T12:00:00Z"),
-                ServedById: "agent", ChatDuration: 42, ClosedAt: DateTimeOffset.Parse("2020-09-10T12:10:00Z")));
-        }
-
-        public async Task DisposeAsync() => await Factory.DisposeAsync();
+        Manager = await Factory.CreateUserAsync("livechat-manager", "user");
+        Agent = await Factory.CreateUserAsync("livechat-agent", "user");
+        // One closed conversation on 2020-09-10, so that the success body has numbers in it.
+        await Factory.AddRoomsAsync(new Storage.RoomRecord("pipeline-room", "l", DateTimeOffset.Parse("2020-09-10T12:00:00Z"),
+            ServedById: "agent", ChatDuration: 42, ClosedAt: DateTimeOffset.Parse("2020-09-10T12:10:00Z")));
     }
 
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
+
+public abstract class PipelineTestCases<TFixture>(TFixture fixture) where TFixture : PipelineFixture
+{
     public enum Who { Nobody, Manager, Agent, WrongToken, UnknownUser, UserIdOnly, TokenOnly }
 
     private const string Range = "start=2020-09-01T00:00:00Z&end=2020-10-01T00:00:00Z";
