@@ -17,14 +17,10 @@ namespace AnalyticsService.Tests;
 /// </summary>
 public sealed class CommitWatchTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("analytics-watch-").FullName;
-    private string Database => Path.Combine(_directory, "analytics.db");
+    private readonly TempDirectory _directory = new("analytics-watch-");
+    private string Database => _directory.Combine("analytics.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _directory.Dispose();
 
     private SqliteConnection Open(string journalMode = "WAL")
     {
@@ -71,7 +67,7 @@ public sealed class CommitWatchTests : IDisposable
     public async Task What_an_import_in_another_process_commits_shows_in_the_running_services_next_answer()
     {
         const string token = "watch-admin-token-5e1c";
-        var export = Directory.CreateDirectory(Path.Combine(_directory, "export")).FullName;
+        var export = Directory.CreateDirectory(_directory.Combine("export")).FullName;
         File.WriteAllText(Path.Combine(export, "users.json"),
             """{"_id":"u-admin","username":"boss","roles":["admin"],"services":{"resume":{"loginTokens":[{"hashedToken":""" + "\"" + LoginTokens.Hash(token) + "\"}]}}}");
         File.WriteAllText(Path.Combine(export, "rocketchat_permissions.json"), """{"_id":"view-livechat-reports","roles":["admin"]}""");
@@ -81,7 +77,7 @@ public sealed class CommitWatchTests : IDisposable
             """);
         Assert.Equal(0, await ImportInAnotherProcessAsync(export));
 
-        await using var service = await ServiceProcess.StartAsync("", _directory);
+        await using var service = await ServiceProcess.StartAsync("", _directory.Path);
         using var rest = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{service.RestPort}") };
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{service.GrpcPort}");
         var grpc = new Dashboards.DashboardsClient(channel);

@@ -10,17 +10,13 @@ namespace AnalyticsService.Tests;
 /// <summary>`generate`: mongoexport files of a plausible workspace, the same for the same seed, and usable through `import`.</summary>
 public sealed class GeneratorTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("analytics-generate-").FullName;
+    private readonly TempDirectory _root = new("analytics-generate-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => _root.Dispose();
 
     private (string Directory, string Output) Generate(string name, int seed, int rooms = 500, string end = "2026-11-01")
     {
-        var directory = Path.Combine(_root, name);
+        var directory = _root.Combine(name);
         var output = new StringWriter();
         Assert.Equal(0, GenerateTool.Run(CommandLine.Parse(["generate", "--rooms", rooms.ToString(), "--out", directory, "--seed", seed.ToString(), "--days", "30", "--end", end]), output));
         return (directory, output.ToString());
@@ -52,7 +48,7 @@ public sealed class GeneratorTests : IDisposable
         var everything = string.Concat(Directory.GetFiles(directory).Select(File.ReadAllText));
         Assert.All(tokens.Values, t => Assert.DoesNotContain(t.Token, everything));
 
-        var database = Path.Combine(_root, "analytics.db");
+        var database = _root.Combine("analytics.db");
         Assert.Equal(0, await ImportTool.RunAsync(CommandLine.Parse(["import", directory, $"--ConnectionStrings:Analytics=Data Source={database}"]), new StringWriter(), new StringWriter()));
         SqliteConnection.ClearAllPools();
 
@@ -78,7 +74,7 @@ public sealed class GeneratorTests : IDisposable
     [InlineData("--end", "tomorrow", "--end must be a date, yyyy-MM-dd")]
     public void Bad_options_are_usage_errors(string option, string value, string message)
     {
-        var args = new List<string> { "generate", "--rooms", "1", "--out", Path.Combine(_root, "x") };
+        var args = new List<string> { "generate", "--rooms", "1", "--out", _root.Combine("x") };
         var at = args.IndexOf(option);
         if (at >= 0)
             args[at + 1] = value;

@@ -13,9 +13,9 @@ namespace AnalyticsService.Tests;
 /// </summary>
 public sealed class ImportTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("analytics-import-").FullName;
-    private string Export => Path.Combine(_root, "export");
-    private string Database => Path.Combine(_root, "analytics.db");
+    private readonly TempDirectory _root = new("analytics-import-");
+    private string Export => _root.Combine("export");
+    private string Database => _root.Combine("analytics.db");
 
     private const string AdminToken = "admin-token-8c1f0a";
     private const string AgentToken = "agent-token-2b7e94";
@@ -23,11 +23,7 @@ public sealed class ImportTests : IDisposable
 
     public ImportTests() => Directory.CreateDirectory(Export);
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => _root.Dispose();
 
     private void File(string name, string content) => System.IO.File.WriteAllText(Path.Combine(Export, name), content);
 
@@ -233,7 +229,7 @@ public sealed class ImportTests : IDisposable
     [Fact]
     public async Task A_missing_directory_an_unreadable_file_or_an_unreachable_store_each_give_one_line()
     {
-        var missing = Path.Combine(_root, "nowhere");
+        var missing = _root.Combine("nowhere");
         var e1 = new StringWriter();
         var noDirectory = await ImportTool.RunAsync(CommandLine.Parse(["import", missing, $"--ConnectionStrings:Analytics=Data Source={Database}"]), new StringWriter(), e1);
         Assert.Equal((1, $"{missing}: no such directory"), (noDirectory, e1.ToString().Trim()));
@@ -243,7 +239,7 @@ public sealed class ImportTests : IDisposable
         Assert.Equal((1, $"{Path.Combine(Export, "users.json")}: cannot be read: not a regular file"), (exit, errors.Trim()));
         Directory.Delete(Path.Combine(Export, "users.json"));
 
-        var store = Path.Combine(_root, "no-such-folder", "analytics.db");
+        var store = _root.Combine("no-such-folder", "analytics.db");
         var e3 = new StringWriter();
         var unreachable = await ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3);
         Assert.Equal(1, unreachable);
