@@ -81,7 +81,15 @@ public sealed class StoreVersionReader(Store store) : IAsyncDisposable
     {
         if (_watch is not null || _unwatchable)
             return;
-        var watch = SqliteCommitWatch.Open((SqliteConnection)await store.OpenForReportsAsync(cancellationToken));
+        SqliteCommitWatch? watch;
+        try
+        {
+            watch = SqliteCommitWatch.Open((SqliteConnection)await store.OpenForReportsAsync(cancellationToken));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            return; // only a saving: the version is read on every call until a later probe manages to watch
+        }
         if (watch is null)
             _unwatchable = true;
         else if (Interlocked.CompareExchange(ref _watch, watch, null) is not null)
