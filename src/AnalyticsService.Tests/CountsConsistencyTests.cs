@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AnalyticsService.Tests;
 
 /// <summary>
-/// The fast path (per-day counts kept by triggers, edges read from rooms) must give, for any range and scope, exactly
+/// The fast path (per-day and per-hour counts kept by every write, partial hours read from rooms) must give, for any range and scope, exactly
 /// what a plain count of the rooms gives, after inserts and after updates that move rooms between days, statuses,
 /// departments and room types.
 /// </summary>
@@ -59,12 +59,13 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         for (var i = 0; i < 300; i++)
         {
             var start = DateTimeOffset.FromUnixTimeMilliseconds(first + random.NextInt64(span));
-            // Lengths from nothing to weeks; some end on a day boundary, some a millisecond off one.
-            var end = random.Next(4) switch
+            // Lengths from nothing to weeks; some end on an hour or a day boundary, some a millisecond off one.
+            var end = random.Next(5) switch
             {
                 0 => start.AddMilliseconds(random.Next(0, 2000)),
                 1 => start.AddHours(random.Next(1, 30)).AddMilliseconds(random.Next(1000)),
                 2 => new DateTimeOffset(start.UtcDateTime.Date.AddDays(random.Next(1, 20)), TimeSpan.Zero).AddMilliseconds(random.Next(-1, 2)),
+                3 => new DateTimeOffset(start.UtcDateTime.Date.AddHours(start.Hour + random.Next(1, 60)), TimeSpan.Zero).AddMilliseconds(random.Next(-1, 2)),
                 _ => start.AddDays(random.Next(1, 26)).AddMilliseconds(random.Next(86_400_000)),
             };
             var units_ = scopes[random.Next(scopes.Length)];
@@ -81,21 +82,24 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Ranges_are_cut_at_utc_day_boundaries()
+    public void Ranges_are_cut_at_utc_hour_and_day_boundaries()
     {
-        var day = DaySplit.DayMilliseconds;
-        Assert.Equal(new DaySplit(day + 5, 2 * day, 4 * day, 4 * day + 7, 2, 4),
-            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(4 * day + 7)));
-        Assert.Equal(new DaySplit(2 * day, 2 * day, 3 * day, 3 * day, 2, 3),
-            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(2 * day), DateTimeOffset.FromUnixTimeMilliseconds(3 * day)));
-        // Within one day, or less than a whole day across midnight: no whole day, the rooms are read directly.
-        Assert.Equal(new DaySplit(day + 5, 2 * day - 1, 2 * day - 1, 2 * day - 1, 0, 0),
-            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(2 * day - 1)));
-        Assert.Equal(new DaySplit(day + 5, 2 * day + 5, 2 * day + 5, 2 * day + 5, 0, 0),
-            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(day + 5), DateTimeOffset.FromUnixTimeMilliseconds(2 * day + 5)));
-        // Before 1970, days still start at midnight.
-        Assert.Equal(new DaySplit(-3 * day + 5, -2 * day, -day, -day + 7, -2, -1),
-            DaySplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(-3 * day + 5), DateTimeOffset.FromUnixTimeMilliseconds(-day + 7)));
+        const long h = RangeSplit.HourMilliseconds, d = RangeSplit.DayMilliseconds;
+        static RangeSplit Split(long start, long end) =>
+            RangeSplit.Of(DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end));
+
+        // Days 2 and 3 whole, hours 25 to 47 around them, rooms of the first hour's last 59:59.995 and the last 7 ms.
+        Assert.Equal(new RangeSplit(d + 5, 25 * h, 96 * h, 4 * d + 7, 25, 48, 96, 96, 2, 4), Split(d + 5, 4 * d + 7));
+        Assert.Equal(new RangeSplit(2 * d, 2 * d, 3 * d, 3 * d, 48, 48, 72, 72, 2, 3), Split(2 * d, 3 * d));
+        // 09:30 to 09:30 the next day: no whole day, hours 10:00 to 09:00 whole, two half hours of rooms.
+        Assert.Equal(new RangeSplit(d + 9 * h + h / 2, 34 * h, 57 * h, 2 * d + 9 * h + h / 2, 34, 57, 57, 57, 0, 0),
+            Split(d + 9 * h + h / 2, 2 * d + 9 * h + h / 2));
+        // Less than a whole hour, within one or across its end: the rooms are read directly.
+        Assert.Equal(new RangeSplit(d + 5, d + h - 1, d + h - 1, d + h - 1, 0, 0, 0, 0, 0, 0), Split(d + 5, d + h - 1));
+        Assert.Equal(new RangeSplit(d + 5, d + h + 4, d + h + 4, d + h + 4, 0, 0, 0, 0, 0, 0), Split(d + 5, d + h + 4));
+        Assert.False(Split(d + 5, d + h + 4).HasWholeHours);
+        // Before 1970, hours and days still start on the hour and at midnight.
+        Assert.Equal(new RangeSplit(-3 * d + 5, -71 * h, -24 * h, -d + 7, -71, -48, -24, -24, -2, -1), Split(-3 * d + 5, -d + 7));
     }
 
     /// <summary>The spec's section 4 over the rooms as last written, in plain C#.</summary>

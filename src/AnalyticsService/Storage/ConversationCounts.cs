@@ -18,27 +18,39 @@ public sealed record RoomScope(IReadOnlyList<string>? Units)
 }
 
 /// <summary>
-/// A range [start, end) cut at UTC day boundaries: the whole days [FirstDay, EndDay) come from the per-day counts, the
-/// partial days [Start, HeadEnd) and [TailStart, End) from the rooms. A range within one day has no whole day.
+/// A range [start, end) cut at UTC hour and day boundaries: the whole days [FirstDay, EndDay) come from the per-day
+/// counts, the whole hours around them [FirstHour, HeadHourEnd) and [TailHourStart, EndHour) from the per-hour counts,
+/// and only the partial hours [Start, HeadEnd) and [TailStart, End) from the rooms. So a query reads at most two
+/// hours of rooms, 46 hour cells and its days' cells, whatever its length. A range with no whole hour reads its rooms.
 /// </summary>
-public readonly record struct DaySplit(long Start, long HeadEnd, long TailStart, long End, long FirstDay, long EndDay)
+public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStart, long End,
+    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay)
 {
-    public const long DayMilliseconds = 86_400_000;
+    public const long HourMilliseconds = 3_600_000;
+    public const long DayMilliseconds = 24 * HourMilliseconds;
+    private const long HoursPerDay = DayMilliseconds / HourMilliseconds;
 
-    public static DaySplit Of(DateTimeOffset start, DateTimeOffset end)
+    public bool HasWholeHours => FirstHour < EndHour;
+
+    public static RangeSplit Of(DateTimeOffset start, DateTimeOffset end)
     {
         var (s, e) = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds());
-        var firstDay = FloorDiv(s + DayMilliseconds - 1, DayMilliseconds);
-        var endDay = FloorDiv(e, DayMilliseconds);
+        var (firstHour, endHour) = (CeilDiv(s, HourMilliseconds), FloorDiv(e, HourMilliseconds));
+        if (firstHour >= endHour)
+            return new(s, e, e, e, 0, 0, 0, 0, 0, 0);
+        var (firstDay, endDay) = (CeilDiv(firstHour, HoursPerDay), FloorDiv(endHour, HoursPerDay));
+        var (headEnd, tailStart) = (firstHour * HourMilliseconds, endHour * HourMilliseconds);
         return firstDay < endDay
-            ? new(s, firstDay * DayMilliseconds, endDay * DayMilliseconds, e, firstDay, endDay)
-            : new(s, e, e, e, 0, 0);
+            ? new(s, headEnd, tailStart, e, firstHour, firstDay * HoursPerDay, endDay * HoursPerDay, endHour, firstDay, endDay)
+            : new(s, headEnd, tailStart, e, firstHour, endHour, endHour, endHour, 0, 0);
     }
 
-    /// <summary>The UTC day of an instant given in Unix milliseconds: room_counts' day.</summary>
-    public static long DayOf(long milliseconds) => FloorDiv(milliseconds, DayMilliseconds);
+    /// <summary>The cell of an instant given in Unix milliseconds, for periods of this many milliseconds (an hour, a day).</summary>
+    public static long PeriodOf(long milliseconds, long periodMilliseconds) => FloorDiv(milliseconds, periodMilliseconds);
 
     private static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
+
+    private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
 public sealed class ConversationCounts(Store store, StoreVersionReader versions)
@@ -63,23 +75,23 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
         return counts;
     }
 
-    /// <summary>The counts read from the store, never from kept answers: whole days from room_counts, edge days from rooms.</summary>
+    /// <summary>The counts read from the store, never from kept answers: whole days and hours from the counts, partial hours from rooms.</summary>
     public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         if (scope.Units is { Count: 0 })
             return StatusCounts.None;
         var sql = store.Dialect;
-        var split = DaySplit.Of(start, end);
-        if (split.FirstDay == split.EndDay)
-            return await ScanByStatusAsync(start, end, scope, cancellationToken); // no whole day: the counts table has nothing to add
+        var split = RangeSplit.Of(start, end);
+        if (!split.HasWholeHours)
+            return await ScanByStatusAsync(start, end, scope, cancellationToken); // the counts have nothing to add
         var units = Units(scope);
         object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
-        var (s, headEnd, tailStart, e) = (At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End));
+        var range = new SplitRangeParameters(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
+            split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
         return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(units is null
-            ? store.Command(sql.CountByStatus, new DayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay), cancellationToken: cancellationToken)
-            : store.Command(sql.CountByStatusInUnits, new ScopedDayRangeParameters(s, headEnd, tailStart, e, split.FirstDay, split.EndDay, units),
-                cancellationToken: cancellationToken)), cancellationToken);
+            ? store.Command(sql.CountByStatus, range, cancellationToken: cancellationToken)
+            : store.Command(sql.CountByStatusInUnits, new ScopedSplitRangeParameters(range, units), cancellationToken: cancellationToken)), cancellationToken);
     }
 
     private static string? Units(RoomScope scope) =>

@@ -27,10 +27,13 @@ public sealed class StoredRoom
     public string? DepartmentAncestors { get; set; }
 }
 
-/// <summary>Changes to room_counts from a batch of room writes: the old state of each room leaves its cell, the new one enters.</summary>
-public sealed class CountChanges
+/// <summary>
+/// Changes to the counts of one period length (room_counts' days, room_counts_hourly's hours) from a batch of room
+/// writes: the old state of each room leaves its cell, the new one enters.
+/// </summary>
+public sealed class CountChanges(long periodMilliseconds)
 {
-    private readonly Dictionary<(long Day, string DepartmentId, string DepartmentAncestors), CountDeltaRow> _cells = [];
+    private readonly Dictionary<(long Period, string DepartmentId, string DepartmentAncestors), CountDeltaRow> _cells = [];
 
     public void Remove(StoredRoom room)
     {
@@ -50,7 +53,7 @@ public sealed class CountChanges
 
     private void Add(long tsMs, string? departmentId, string? ancestors, int sign, RoomStatus status)
     {
-        var key = (DaySplit.DayOf(tsMs), departmentId ?? "", ancestors ?? "");
+        var key = (RangeSplit.PeriodOf(tsMs, periodMilliseconds), departmentId ?? "", ancestors ?? "");
         var cell = _cells.TryGetValue(key, out var found) ? found : new CountDeltaRow(key.Item1, key.Item2, key.Item3, 0, 0, 0, 0, 0);
         _cells[key] = cell with
         {

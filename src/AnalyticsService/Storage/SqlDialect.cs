@@ -43,13 +43,13 @@ public abstract class SqlDialect
     public abstract object Instant(DateTimeOffset value);
 
     /// <summary>
-    /// Counts per status of omnichannel rooms with Start &lt;= ts &lt; End: the whole days from room_counts, the
-    /// partial days at the edges from rooms.
+    /// Counts per status of omnichannel rooms with Start &lt;= ts &lt; End: the whole days from room_counts, the whole
+    /// hours around them from room_counts_hourly, the partial hours at the edges from rooms.
     /// </summary>
-    public abstract SqlStatement<DayRangeParameters> CountByStatus { get; }
+    public abstract SqlStatement<SplitRangeParameters> CountByStatus { get; }
 
     /// <summary>The same, limited to the rooms whose department, or one of its ancestors, is among Units.</summary>
-    public abstract SqlStatement<ScopedDayRangeParameters> CountByStatusInUnits { get; }
+    public abstract SqlStatement<ScopedSplitRangeParameters> CountByStatusInUnits { get; }
 
     /// <summary>The plain way: every room of the range read, for comparison (benchmarks, tests).</summary>
     public abstract SqlStatement<RangeParameters> ScanByStatus { get; }
@@ -87,8 +87,11 @@ public abstract class SqlDialect
     /// <summary>The stored state of the rooms among Ids, read before they are written again (and, where the engine can, locked).</summary>
     public abstract SqlStatement<IdsParameters> StoredRooms { get; }
 
-    /// <summary>Adds changes to room_counts' cells, creating the cells that do not exist yet.</summary>
+    /// <summary>Adds changes to room_counts' cells (Period: the day), creating the cells that do not exist yet.</summary>
     public abstract BatchStatement<CountDeltaRow> AddToRoomCounts { get; }
+
+    /// <summary>The same for room_counts_hourly (Period: the hour).</summary>
+    public abstract BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; }
 
     public abstract BatchStatement<RoomRow> UpsertRooms { get; }
     public abstract BatchStatement<UserRow> UpsertUsers { get; }

@@ -55,27 +55,38 @@ public sealed partial class SqlServerDialect : SqlDialect
                             WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
         """;
 
-    private static string Counts(bool inUnits) => $"""
-        SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
-               COALESCE(SUM(s.is_on_hold), 0) AS OnHold, COALESCE(SUM(s.is_closed), 0) AS Closed
-        FROM (
-            SELECT c.total AS total, c.[open] AS is_open, c.queued AS is_queued, c.on_hold AS is_on_hold, c.closed AS is_closed
-            FROM dbo.room_counts c
-            WHERE c.day >= @FirstDay AND c.day < @EndDay{(inUnits ? " AND " + InUnits("c.department_id", "NULLIF(c.department_ancestors, '')") : "")}
-            UNION ALL
+    private static string Counts(bool inUnits)
+    {
+        string Cells(string table, string c, string period, string from, string to) => $"""
+            SELECT {c}.total AS total, {c}.[open] AS is_open, {c}.queued AS is_queued, {c}.on_hold AS is_on_hold, {c}.closed AS is_closed
+                FROM dbo.{table} {c}
+                WHERE {c}.{period} >= {from} AND {c}.{period} < {to}{(inUnits ? " AND " + InUnits($"{c}.department_id", $"NULLIF({c}.department_ancestors, '')") : "")}
+            """;
+        string Rooms(string from, string to) => $"""
             SELECT CAST(1 AS bigint), {StatusColumns("r")}
-            FROM dbo.rooms r
-            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
-            UNION ALL
-            SELECT CAST(1 AS bigint), {StatusColumns("r")}
-            FROM dbo.rooms r
-            WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
-        ) AS s
-        """;
+                FROM dbo.rooms r
+                WHERE r.t = 'l' AND r.ts >= {from} AND r.ts < {to}{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+            """;
+        return $"""
+            SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
+                   COALESCE(SUM(s.is_on_hold), 0) AS OnHold, COALESCE(SUM(s.is_closed), 0) AS Closed
+            FROM (
+                {Cells("room_counts", "dc", "day", "@FirstDay", "@EndDay")}
+                UNION ALL
+                {Cells("room_counts_hourly", "hc", "hour", "@FirstHour", "@HeadHourEnd")}
+                UNION ALL
+                {Cells("room_counts_hourly", "hc", "hour", "@TailHourStart", "@EndHour")}
+                UNION ALL
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) AS s
+            """;
+    }
 
-    public override SqlStatement<DayRangeParameters> CountByStatus { get; } = new(Counts(inUnits: false));
+    public override SqlStatement<SplitRangeParameters> CountByStatus { get; } = new(Counts(inUnits: false));
 
-    public override SqlStatement<ScopedDayRangeParameters> CountByStatusInUnits { get; } = new(Counts(inUnits: true));
+    public override SqlStatement<ScopedSplitRangeParameters> CountByStatusInUnits { get; } = new(Counts(inUnits: true));
 
     private static string Scan(bool inUnits) => $"""
         SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(s.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(s.is_queued AS bigint)), 0) AS Queued,
@@ -114,26 +125,30 @@ public sealed partial class SqlServerDialect : SqlDialect
         WHERE r.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
         """);
 
-    public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new("""
+    private static string AddToCounts(string table, string period) => $"""
         DECLARE @cells TABLE (
-            day int NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
+            period int NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
             total bigint NOT NULL, [open] bigint NOT NULL, queued bigint NOT NULL, on_hold bigint NOT NULL, closed bigint NOT NULL,
-            PRIMARY KEY (day, department_id, department_ancestors));
-        INSERT INTO @cells (day, department_id, department_ancestors, total, [open], queued, on_hold, closed)
-        SELECT j.day, j.department_id, j.department_ancestors, j.total, j.[open], j.queued, j.on_hold, j.closed
+            PRIMARY KEY (period, department_id, department_ancestors));
+        INSERT INTO @cells (period, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT j.period, j.department_id, j.department_ancestors, j.total, j.[open], j.queued, j.on_hold, j.closed
         FROM OPENJSON(@Batch) WITH (
-            day int '$.day', department_id varchar(64) '$.departmentId', department_ancestors varchar(1000) '$.departmentAncestors',
+            period int '$.period', department_id varchar(64) '$.departmentId', department_ancestors varchar(1000) '$.departmentAncestors',
             total bigint '$.total', [open] bigint '$.open', queued bigint '$.queued', on_hold bigint '$.onHold', closed bigint '$.closed') AS j;
         UPDATE c SET total = c.total + d.total, [open] = c.[open] + d.[open], queued = c.queued + d.queued,
                      on_hold = c.on_hold + d.on_hold, closed = c.closed + d.closed
-        FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
-        JOIN @cells d ON d.day = c.day AND d.department_id = c.department_id AND d.department_ancestors = c.department_ancestors;
-        INSERT INTO dbo.room_counts (day, department_id, department_ancestors, total, [open], queued, on_hold, closed)
-        SELECT d.day, d.department_id, d.department_ancestors, d.total, d.[open], d.queued, d.on_hold, d.closed
+        FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
+        JOIN @cells d ON d.period = c.{period} AND d.department_id = c.department_id AND d.department_ancestors = c.department_ancestors;
+        INSERT INTO dbo.{table} ({period}, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT d.period, d.department_id, d.department_ancestors, d.total, d.[open], d.queued, d.on_hold, d.closed
         FROM @cells d
-        WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
-                          WHERE c.day = d.day AND c.department_id = d.department_id AND c.department_ancestors = d.department_ancestors);
-        """, AsJsonBatch: true);
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
+                          WHERE c.{period} = d.period AND c.department_id = d.department_id AND c.department_ancestors = d.department_ancestors);
+        """;
+
+    public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new(AddToCounts("room_counts", "day"), AsJsonBatch: true);
+
+    public override BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; } = new(AddToCounts("room_counts_hourly", "hour"), AsJsonBatch: true);
 
     // Each upsert: UPDATE the rows that exist, then INSERT the others, from one OPENJSON read of the batch
     // (UPDATE/INSERT rather than MERGE, whose concurrency and trigger caveats are well known).

@@ -23,10 +23,19 @@ public sealed record RangeParameters(object Start, object End);
 /// <summary>Units: a JSON array of unit ids.</summary>
 public sealed record ScopedRangeParameters(object Start, object End, string Units);
 
-/// <summary>A range cut into whole days [FirstDay, EndDay) and the partial days [Start, HeadEnd) and [TailStart, End).</summary>
-public sealed record DayRangeParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay);
+/// <summary>
+/// A range cut as <see cref="RangeSplit"/> does: whole days [FirstDay, EndDay), whole hours [FirstHour, HeadHourEnd) and
+/// [TailHourStart, EndHour), partial hours [Start, HeadEnd) and [TailStart, End).
+/// </summary>
+public sealed record SplitRangeParameters(object Start, object HeadEnd, object TailStart, object End,
+    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay);
 
-public sealed record ScopedDayRangeParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay, string Units);
+public sealed record ScopedSplitRangeParameters(object Start, object HeadEnd, object TailStart, object End,
+    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay, string Units)
+{
+    public ScopedSplitRangeParameters(SplitRangeParameters range, string units) : this(range.Start, range.HeadEnd, range.TailStart, range.End,
+        range.FirstHour, range.HeadHourEnd, range.TailHourStart, range.EndHour, range.FirstDay, range.EndDay, units) { }
+}
 
 public sealed record CallerParameters(string UserId, string HashedToken);
 

@@ -70,7 +70,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 {
     private SqlDialect Sql => store.Dialect;
 
-    /// <summary>Writes rooms and, in the same transaction, what they change in room_counts: the only way rooms are written.</summary>
+    /// <summary>Writes rooms and, in the same transaction, what they change in room_counts and room_counts_hourly: the only way rooms are written.</summary>
     public async Task<UpsertCounts> UpsertRoomsAsync(IReadOnlyList<RoomRecord> rooms, CancellationToken cancellationToken)
     {
         // The last document of an id wins, as in MongoDB; each room must enter room_counts once.
@@ -83,10 +83,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
         await ExecuteAsync(Sql.UpsertRooms, rows, cancellationToken);
 
-        var changes = new CountChanges();
-        stored.ForEach(changes.Remove);
-        rows.ForEach(changes.Add);
-        await ExecuteAsync(Sql.AddToRoomCounts, changes.Rows(), cancellationToken);
+        foreach (var (counts, period) in new[] { (Sql.AddToRoomCounts, RangeSplit.DayMilliseconds), (Sql.AddToHourlyRoomCounts, RangeSplit.HourMilliseconds) })
+        {
+            var changes = new CountChanges(period);
+            stored.ForEach(changes.Remove);
+            rows.ForEach(changes.Add);
+            await ExecuteAsync(counts, changes.Rows(), cancellationToken);
+        }
         return new UpsertCounts(rows.Count - stored.Count, stored.Count + rooms.Count - rows.Count);
     }
 
