@@ -82,6 +82,29 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_writing_the_same_rooms_in_several_batches_counts_their_last_states()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        var at = DateTimeOffset.Parse("2026-01-10T10:30:00Z");
+        await using (var session = await factory.Writer.BeginAsync())
+        {
+            await session.UpsertRoomsAsync([new("s1", "l", at, Open: true), new("s2", "l", at.AddHours(1), ChatDuration: 60)], CancellationToken.None);
+            await session.UpsertRoomsAsync([new("s1", "l", at.AddDays(2), ChatDuration: 30), new("s2", "c", at.AddHours(1))], CancellationToken.None);
+            await session.UpsertRoomsAsync([new("s3", "l", at.AddDays(2).AddMinutes(5), Open: true, ServedById: "agent")], CancellationToken.None);
+            await session.CommitAsync(CancellationToken.None);
+        }
+        var counts = factory.Services.GetRequiredService<ConversationCounts>();
+        var (start, end) = (DateTimeOffset.Parse("2026-01-09T00:00:00Z"), DateTimeOffset.Parse("2026-01-15T00:00:00Z"));
+
+        var expected = new StatusCounts(Total: 2, Open: 1, Queued: 0, OnHold: 0, Closed: 1);
+        Assert.Equal(expected, await counts.ComputeByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
+        Assert.Equal(expected, await counts.ScanByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
+        // The day and hour s1 left hold nothing any more: whole hours from 10:00 on 01-10, read from the counts.
+        Assert.Equal(StatusCounts.None, await counts.ComputeByStatusAsync(at.AddMinutes(-30), at.AddDays(1), RoomScope.All, CancellationToken.None));
+    }
+
+    [Fact]
     public void Ranges_are_cut_at_utc_hour_and_day_boundaries()
     {
         const long h = RangeSplit.HourMilliseconds, d = RangeSplit.DayMilliseconds;

@@ -48,8 +48,16 @@ public sealed class CountChanges(long periodMilliseconds)
             Add(room.Ts, room.DepartmentId, room.DepartmentAncestors, +1, RoomStatus.Of(room.Open, room.OnHold, room.ServedById, room.ChatDuration));
     }
 
-    /// <summary>The cells that change, each once.</summary>
-    public List<CountDeltaRow> Rows() => _cells.Values.Where(c => c != CountDeltaRow.Zero(c)).ToList();
+    /// <summary>How many cells have pending changes.</summary>
+    public int Cells => _cells.Count;
+
+    /// <summary>The cells that change, each once; the changes are then no longer pending.</summary>
+    public List<CountDeltaRow> TakeRows()
+    {
+        var rows = _cells.Values.Where(c => c != CountDeltaRow.Zero(c)).ToList();
+        _cells.Clear();
+        return rows;
+    }
 
     private void Add(long tsMs, string? departmentId, string? ancestors, int sign, RoomStatus status)
     {
