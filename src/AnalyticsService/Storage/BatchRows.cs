@@ -24,10 +24,7 @@ public sealed record ChildRow(string Parent, string Child);
 public sealed record LoginTokenRow(string UserId, string HashedToken, long? CreatedAt);
 
 /// <summary>What to add to one cell of room_counts or room_counts_hourly: Period is its day or hour ('' for no department or ancestors).</summary>
-public sealed record CountDeltaRow(long Period, string DepartmentId, string DepartmentAncestors, long Total, long Open, long Queued, long OnHold, long Closed)
-{
-    public static CountDeltaRow Zero(CountDeltaRow cell) => cell with { Total = 0, Open = 0, Queued = 0, OnHold = 0, Closed = 0 };
-}
+public sealed record CountDeltaRow(long Period, string DepartmentId, string DepartmentAncestors, long Total, long Open, long Queued, long OnHold, long Closed);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<RoomRow>))]
