@@ -144,7 +144,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     // What the session's room writes change in room_counts and room_counts_hourly, added up over its batches and
     // written before it commits: a cell many batches touch is written once (measured, a million rooms in random time
     // order: 15.9 s, where writing both tables' cells per batch took 24.0 s and the daily ones alone 18.5 s). Bounded,
-    // for sessions of any size: 200,000 pending cells hold about 30 MB.
+    // for sessions of any size (peak resident memory of that import: 345 MB; 324 MB with 50,000; 280 MB per batch).
     private readonly CountChanges _days = new(RangeSplit.DayMilliseconds);
     private readonly CountChanges _hours = new(RangeSplit.HourMilliseconds);
     private const int MaxPendingCells = 200_000;
