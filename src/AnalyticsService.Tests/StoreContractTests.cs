@@ -67,6 +67,10 @@ public abstract class StoreContractTests : IAsyncLifetime
             await BodyAsync(admin, "start=2001-03-10T00:00:00.000Z&end=2001-03-11T00:00:00.000Z"));
         Assert.Equal("""{"total":12,"data":[{"label":"Closed","value":4},{"label":"Queued","value":3},{"label":"Open","value":2},{"label":"On_Hold","value":2}],"success":true}""",
             await BodyAsync(admin, "start=2001-03-10T00:00:00.001Z&end=2001-03-11T00:00:00.000Z"));
+        // A partial hour at each end and the whole hours between (no whole day): 03-09 23:59:59.999 comes in, 03-10
+        // 23:59:59.999 goes out, the room at 00:00 comes from the hourly counts and those at 12:00 from the last partial hour.
+        Assert.Equal("""{"total":13,"data":[{"label":"Closed","value":4},{"label":"Open","value":3},{"label":"Queued","value":3},{"label":"On_Hold","value":2}],"success":true}""",
+            await BodyAsync(admin, "start=2001-03-09T23:30:00Z&end=2001-03-10T12:00:00.001Z"));
         Assert.Equal(Bodies.Empty, await BodyAsync(admin, "start=2001-03-12&end=2001-03-13"));
     }
 
