@@ -51,6 +51,22 @@ public abstract class SqlDialect
     /// <summary>The same, limited to the rooms whose department, or one of its ancestors, is among Units.</summary>
     public abstract SqlStatement<ScopedSplitRangeParameters> CountByStatusInUnits { get; }
 
+    /// <summary>
+    /// What a split range (<see cref="SplitRangeParameters"/>) is counted from, joined by UNION ALL: cells(table, alias,
+    /// period column, from, to) selects counts cells, rooms(from, to) the status columns of rooms, in the dialect's words.
+    /// </summary>
+    protected static string SplitRangeParts(Func<string, string, string, string, string, string> cells, Func<string, string, string> rooms) => $"""
+        {cells("room_counts", "dc", "day", "@FirstDay", "@EndDay")}
+                UNION ALL
+                {cells("room_counts_hourly", "hc", "hour", "@FirstHour", "@HeadHourEnd")}
+                UNION ALL
+                {cells("room_counts_hourly", "hc", "hour", "@TailHourStart", "@EndHour")}
+                UNION ALL
+                {rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {rooms("@TailStart", "@End")}
+        """;
+
     /// <summary>The plain way: every room of the range read, for comparison (benchmarks, tests).</summary>
     public abstract SqlStatement<RangeParameters> ScanByStatus { get; }
 

@@ -50,15 +50,7 @@ public sealed class SqliteDialect : SqlDialect
             SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
                    COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
             FROM (
-                {Cells("room_counts", "dc", "day", "@FirstDay", "@EndDay")}
-                UNION ALL
-                {Cells("room_counts_hourly", "hc", "hour", "@FirstHour", "@HeadHourEnd")}
-                UNION ALL
-                {Cells("room_counts_hourly", "hc", "hour", "@TailHourStart", "@EndHour")}
-                UNION ALL
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
+                {SplitRangeParts(Cells, Rooms)}
             )
             """;
     }
