@@ -21,7 +21,8 @@ public sealed record RoomScope(IReadOnlyList<string>? Units)
 /// A range [start, end) cut at UTC hour and day boundaries: the whole days [FirstDay, EndDay) come from the per-day
 /// counts, the whole hours around them [FirstHour, HeadHourEnd) and [TailHourStart, EndHour) from the per-hour counts,
 /// and only the partial hours [Start, HeadEnd) and [TailStart, End) from the rooms. So a query reads at most two
-/// hours of rooms, 46 hour cells and its days' cells, whatever its length. A range with no whole hour reads its rooms.
+/// hours of rooms, the cells of at most 46 hours and those of its days, whatever its length. A range with no whole
+/// hour reads its rooms.
 /// </summary>
 public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStart, long End,
     long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay)
