@@ -38,6 +38,14 @@ public abstract class PipelineFixture(AnalyticsFactory factory) : IAsyncLifetime
         // One closed conversation on 2020-09-10, so that the success body has numbers in it.
         await Factory.AddRoomsAsync(new Storage.RoomRecord("pipeline-room", "l", DateTimeOffset.Parse("2020-09-10T12:00:00Z"),
             ServedById: "agent", ChatDuration: 42, ClosedAt: DateTimeOffset.Parse("2020-09-10T12:10:00Z")));
+        // One accepted call of each user first: where callers and permissions are kept, every row, in whatever order
+        // the rows run, then meets them kept (a wrong token for a kept user, a kept permission refused).
+        var client = await Factory.RestAsync();
+        foreach (var user in new[] { Manager, Agent })
+        {
+            var (status, _, _) = await client.SendAsync(user.Get($"{AnalyticsFactory.ConversationsByStatusPath}?start=2020-09-01&end=2020-09-02")).ReadAsync();
+            Assert.Equal(user == Manager ? 200 : 403, status);
+        }
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();

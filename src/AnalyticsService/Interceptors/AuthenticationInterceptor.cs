@@ -26,22 +26,11 @@ public sealed class AuthenticationInterceptor(IdentityStore identities) : Interc
             || userId.Length > MaxCredentialLength || token.Length > MaxCredentialLength)
             throw ApiError.NotLoggedIn.ToException();
 
-        var caller = identities.FindCallerAsync(new Credentials(userId, token), context.CancellationToken);
-        return caller.IsCompletedSuccessfully
-            ? Continue(caller.Result, request, context, continuation)
-            : ContinueAsync(caller, request, context, continuation);
+        return identities.FindCallerAsync(new Credentials(userId, token), context.CancellationToken)
+            .Then((request, context, continuation), static (caller, call) =>
+            {
+                call.context.SetCaller(caller ?? throw ApiError.NotLoggedIn.ToException());
+                return call.continuation(call.request, call.context);
+            });
     }
-
-    private static Task<TResponse> Continue<TRequest, TResponse>(
-        Caller? caller, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class where TResponse : class
-    {
-        context.SetCaller(caller ?? throw ApiError.NotLoggedIn.ToException());
-        return continuation(request, context);
-    }
-
-    private static async Task<TResponse> ContinueAsync<TRequest, TResponse>(
-        ValueTask<Caller?> caller, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class where TResponse : class =>
-        await Continue(await caller, request, context, continuation);
 }

@@ -11,19 +11,8 @@ public sealed class PermissionInterceptor(IdentityStore identities) : Intercepto
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var permitted = identities.AnyRoleHoldsAsync(context.GetCaller(), EndpointRules.For(context.Method).Permission, context.CancellationToken);
-        return permitted.IsCompletedSuccessfully
-            ? Continue(permitted.Result, request, context, continuation)
-            : ContinueAsync(permitted, request, context, continuation);
+        return identities.AnyRoleHoldsAsync(context.GetCaller(), EndpointRules.For(context.Method).Permission, context.CancellationToken)
+            .Then((request, context, continuation), static (permitted, call) =>
+                permitted ? call.continuation(call.request, call.context) : throw ApiError.NotPermitted.ToException());
     }
-
-    private static Task<TResponse> Continue<TRequest, TResponse>(
-        bool permitted, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class where TResponse : class =>
-        permitted ? continuation(request, context) : throw ApiError.NotPermitted.ToException();
-
-    private static async Task<TResponse> ContinueAsync<TRequest, TResponse>(
-        ValueTask<bool> permitted, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class where TResponse : class =>
-        await Continue(await permitted, request, context, continuation);
 }

@@ -22,18 +22,15 @@ public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStor
     {
         if (!options.Value.Enabled)
             return continuation(request, context);
-        var bypass = identities.AnyRoleHoldsAsync(context.GetCaller(), BypassPermission, context.CancellationToken);
-        return bypass.IsCompletedSuccessfully
-            ? Continue(bypass.Result, request, context, continuation)
-            : ContinueAsync(bypass, request, context, continuation);
+        return identities.AnyRoleHoldsAsync(context.GetCaller(), BypassPermission, context.CancellationToken)
+            .Then((limit: this, request, context, continuation), static (bypass, call) =>
+                bypass ? call.continuation(call.request, call.context) : call.limit.Limit(call.request, call.context, call.continuation));
     }
 
-    private Task<TResponse> Continue<TRequest, TResponse>(
-        bool bypass, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    private Task<TResponse> Limit<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         where TRequest : class where TResponse : class
     {
-        if (bypass)
-            return continuation(request, context);
         var http = context.GetHttpContext();
         var decision = limiter.Acquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Method);
         var headers = http.Response.Headers;
@@ -44,9 +41,4 @@ public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStor
             throw ApiError.TooManyRequests(decision.SecondsLeft(clock.GetUtcNow())).ToException();
         return continuation(request, context);
     }
-
-    private async Task<TResponse> ContinueAsync<TRequest, TResponse>(
-        ValueTask<bool> bypass, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class where TResponse : class =>
-        await Continue(await bypass, request, context, continuation);
 }

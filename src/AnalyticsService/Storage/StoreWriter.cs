@@ -83,12 +83,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
         await ExecuteAsync(Sql.UpsertRooms, rows, cancellationToken);
 
-        foreach (var changes in (CountChanges[])[_days, _hours])
+        foreach (var (_, changes) in _countChanges)
         {
             stored.ForEach(changes.Remove);
             rows.ForEach(changes.Add);
         }
-        if (_days.Cells + _hours.Cells > MaxPendingCells)
+        if (_countChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
         return new UpsertCounts(rows.Count - stored.Count, stored.Count + rooms.Count - rows.Count);
     }
@@ -145,14 +145,17 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     // written before it commits: a cell many batches touch is written once (measured, a million rooms in random time
     // order: 15.9 s, where writing both tables' cells per batch took 24.0 s and the daily ones alone 18.5 s). Bounded,
     // for sessions of any size (peak resident memory of that import: 345 MB; 324 MB with 50,000; 280 MB per batch).
-    private readonly CountChanges _days = new(RangeSplit.DayMilliseconds);
-    private readonly CountChanges _hours = new(RangeSplit.HourMilliseconds);
+    private readonly (BatchStatement<CountDeltaRow> Statement, CountChanges Changes)[] _countChanges =
+    [
+        (store.Dialect.AddToRoomCounts, new CountChanges(RangeSplit.DayMilliseconds)),
+        (store.Dialect.AddToHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds)),
+    ];
     private const int MaxPendingCells = 200_000;
 
     private async Task WriteCountChangesAsync(CancellationToken cancellationToken)
     {
-        await ExecuteAsync(Sql.AddToRoomCounts, _days.TakeRows(), cancellationToken);
-        await ExecuteAsync(Sql.AddToHourlyRoomCounts, _hours.TakeRows(), cancellationToken);
+        foreach (var (statement, changes) in _countChanges)
+            await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
     }
 
     /// <summary>Commits, with a new store version so that readers know their kept answers are out of date.</summary>
