@@ -14,6 +14,9 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
 {
     private readonly AnalyticsFactory _factory = new();
     private List<RoomRecord> _rooms = [];
+    private List<DepartmentRecord> _departments = [];
+    // The callers whose scopes are drawn, with what restricts them (null: they see every room).
+    private readonly List<(Caller Caller, HashSet<string>? Restricting)> _callers = [];
     private static readonly DateTimeOffset End = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
 
     public async Task InitializeAsync()
@@ -21,26 +24,58 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         await _factory.RestAsync();
         var workspace = new DataGenerator(seed: 11).Generate(rooms: 4000, days: 20, End);
         _rooms = workspace.Rooms.ToList();
-        await _factory.Writer.UpsertDepartmentsAsync(workspace.Departments);
+        var units = workspace.Departments.Where(d => d.Type == "u").Select(d => d.Id).ToList();
+        var plain = workspace.Departments.Where(d => d.Type != "u").ToList();
+        // Beside the generator's: a department nested two deep, one in no unit, one that rooms name but was deleted.
+        _departments = [.. workspace.Departments,
+            new("dep-nested", "Nested", null, [plain[0].Id, units[0]]), new("dep-loose", "Loose", null, [])];
+        await _factory.Writer.UpsertDepartmentsAsync(_departments);
         await _factory.AddRoomsAsync([.. _rooms]);
 
-        // Then a newer state of a quarter of them: closed, reopened, moved to another day or department, or no
-        // longer omnichannel; each goes through the update trigger.
+        // Then a newer state of a quarter of them: closed, reopened, moved to another day or department, no longer
+        // omnichannel, or stored in the shapes MongoDB's truthiness and the restriction tell apart.
         var random = new Random(5);
-        var departments = workspace.Departments.Where(d => d.Type != "u").ToList();
+        var targets = _departments.Where(d => d.Type != "u").ToList();
         for (var i = 0; i < _rooms.Count; i += 4)
         {
             var room = _rooms[i];
-            _rooms[i] = random.Next(5) switch
+            _rooms[i] = random.Next(13) switch
             {
                 0 => room with { Open = false, OnHold = false, ChatDuration = 90, ClosedAt = room.Ts.AddMinutes(2) },
                 1 => room with { Open = true, ChatDuration = null, ServedById = null },
                 2 => room with { Ts = room.Ts.AddHours(random.Next(-72, 72)).AddMilliseconds(random.Next(1000)) },
-                3 => departments[random.Next(departments.Count)] is var d ? room with { DepartmentId = d.Id, DepartmentAncestors = d.Ancestors } : room,
-                _ => room with { Type = "c" },
+                3 => targets[random.Next(targets.Count)] is var d ? room with { DepartmentId = d.Id, DepartmentAncestors = d.Ancestors } : room,
+                4 => room with { Type = "c" },
+                5 => room with { Open = true, ServedById = null, ServedByField = FieldKind.Null },            // servedBy: null
+                6 => room with { Open = true, ServedById = null, ServedByField = FieldKind.Value },           // servedBy: {}
+                7 => room with { Open = true, OnHold = false, OnHoldOtherTruthy = true },                    // onHold: 1
+                8 => room with { ChatDuration = random.Next(2) == 0 ? 0 : double.NaN },                      // 0, NaN
+                9 => room with { ChatDuration = null, ChatDurationOtherTruthy = true },                      // "unknown"
+                10 => room with { DepartmentId = null, DepartmentAncestors = null },                         // no departmentId field
+                11 => room with { DepartmentId = null, DepartmentAncestors = null, DepartmentField = FieldKind.Null },
+                _ => room with { DepartmentAncestors = null, DepartmentId = random.Next(3) == 0 ? "dep-deleted" : room.DepartmentId },
             };
         }
         await _factory.AddRoomsAsync([.. _rooms.Where((_, i) => i % 4 == 0)]);
+
+        // Monitors and agents, each restricted to its units and departments; a manager and an admin who are not.
+        async Task AddCaller(string[] roles, string[] monitors, string[] agentOf)
+        {
+            var id = $"user-{_callers.Count}";
+            await _factory.Writer.UpsertUnitMonitorsAsync(monitors.Select((unit, i) => new UnitMonitorRecord($"{id}-um-{i}", unit, id)));
+            await _factory.Writer.UpsertDepartmentAgentsAsync(agentOf.Select((department, i) => new DepartmentAgentRecord($"{id}-da-{i}", id, department)));
+            var restricted = !roles.Intersect(RoomScopes.UnrestrictedRoles).Any() && roles.Intersect(RoomScopes.RestrictedRoles).Any();
+            _callers.Add((new Caller(id, id, roles), restricted ? [.. monitors, .. agentOf] : null));
+        }
+        await AddCaller(["livechat-manager", "livechat-monitor"], [units[0]], []);
+        await AddCaller(["admin"], [], []);
+        await AddCaller(["livechat-monitor"], [units[0]], []);
+        await AddCaller(["livechat-monitor"], [units[1]], [plain[0].Id]);
+        await AddCaller(["livechat-monitor"], [], []);                       // no unit: the rooms without a department
+        await AddCaller(["livechat-agent"], [], [plain[1].Id, "dep-nested"]);
+        await AddCaller(["livechat-agent", "livechat-monitor"], ["no-such-unit"], ["dep-loose", "dep-deleted"]);
+        await AddCaller(["livechat-agent"], [.. units], []);
+        await AddCaller(["user"], [units[0]], []);                           // neither monitor nor agent: not restricted
     }
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
@@ -49,14 +84,12 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     public async Task Random_ranges_and_scopes_give_the_counts_of_a_plain_scan()
     {
         var counts = _factory.Services.GetRequiredService<ConversationCounts>();
-        var units = _rooms.SelectMany(r => r.DepartmentAncestors ?? []).Distinct().Order().ToList();
-        var departments = _rooms.Select(r => r.DepartmentId).OfType<string>().Distinct().Order().ToList();
-        IReadOnlyList<string>?[] scopes = [null, [units[0]], [units[1]], [.. units], [departments[0]], ["no-such-unit"]];
+        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
         var random = new Random(1234);
         var first = End.AddDays(-24).ToUnixTimeMilliseconds();
         var span = TimeSpan.FromDays(28).Ticks / TimeSpan.TicksPerMillisecond;
 
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 400; i++)
         {
             var start = DateTimeOffset.FromUnixTimeMilliseconds(first + random.NextInt64(span));
             // Lengths from nothing to weeks; some end on an hour or a day boundary, some a millisecond off one.
@@ -68,17 +101,41 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
                 3 => new DateTimeOffset(start.UtcDateTime.Date.AddHours(start.Hour + random.Next(1, 60)), TimeSpan.Zero).AddMilliseconds(random.Next(-1, 2)),
                 _ => start.AddDays(random.Next(1, 26)).AddMilliseconds(random.Next(86_400_000)),
             };
-            var units_ = scopes[random.Next(scopes.Length)];
-            var scope = units_ is null ? RoomScope.All : RoomScope.OfUnits(units_);
+            var (caller, restricting) = _callers[random.Next(_callers.Count)];
+            var scope = await scopes.ForAsync(caller, CancellationToken.None);
 
-            var expected = Oracle(start, end, units_);
+            var expected = Oracle(start, end, restricting);
             var fast = await counts.ComputeByStatusAsync(start, end, scope, CancellationToken.None);
             var scan = await counts.ScanByStatusAsync(start, end, scope, CancellationToken.None);
             var kept = await counts.CountByStatusAsync(start, end, scope, CancellationToken.None);
 
             Assert.True(expected == fast && expected == scan && expected == kept,
-                $"[{start:O}, {end:O}) scope {string.Join(",", units_ ?? ["all"])}: expected {expected}, counts {fast}, scan {scan}, kept {kept}");
+                $"[{start:O}, {end:O}) caller {caller.UserId}: expected {expected}, counts {fast}, scan {scan}, kept {kept}");
         }
+    }
+
+    [Fact]
+    public async Task Every_kind_of_room_and_caller_is_drawn()
+    {
+        // The random test above proves something only if its data holds each case it is about.
+        Assert.Contains(_rooms, r => r.Type == "l" && r.ServedByField == FieldKind.Null && r.Open);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.ServedByField == FieldKind.Value && r.ServedById is null && r.Open);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.OnHoldOtherTruthy && r.Open && r.ServedById is not null);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.ChatDuration is double.NaN);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.ChatDurationOtherTruthy);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.Department == FieldKind.Absent);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.Department == FieldKind.Null);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.DepartmentId is not null && r.DepartmentAncestors is null);
+        Assert.Contains(_rooms, r => r.Type == "l" && r.DepartmentId == "dep-deleted");
+        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
+        var restricted = 0;
+        foreach (var (caller, restricting) in _callers)
+        {
+            var scope = await scopes.ForAsync(caller, CancellationToken.None);
+            Assert.Equal(restricting is not null, scope.IsRestricted);
+            restricted += scope.IsRestricted ? 1 : 0;
+        }
+        Assert.Equal(6, restricted);
     }
 
     [Fact]
@@ -125,15 +182,21 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         Assert.Equal(new RangeSplit(-3 * d + 5, -71 * h, -24 * h, -d + 7, -71, -48, -24, -24, -2, -1), Split(-3 * d + 5, -d + 7));
     }
 
-    /// <summary>The spec's section 4 over the rooms as last written, in plain C#.</summary>
-    private StatusCounts Oracle(DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string>? units)
+    /// <summary>The rules of docs/behaviour.md ("Status", "Who sees which rooms") over the rooms as last written, in plain C#.</summary>
+    private StatusCounts Oracle(DateTimeOffset start, DateTimeOffset end, HashSet<string>? restricting)
     {
+        var reached = restricting is null ? null : _departments
+            .Where(d => restricting.Contains(d.Id) || (d.Ancestors ?? []).Any(restricting.Contains)).Select(d => d.Id).ToHashSet();
         var matched = _rooms.Where(r => r.Type == "l" && r.Ts >= start && r.Ts < end
-            && (units is null || units.Contains(r.DepartmentId) || (r.DepartmentAncestors ?? []).Any(units.Contains))).ToList();
+            && (restricting is null
+                || (r.DepartmentId is null && r.DepartmentField is not FieldKind.Null)
+                || (r.DepartmentId is not null && reached!.Contains(r.DepartmentId))
+                || (r.DepartmentAncestors ?? []).Any(restricting.Contains))).ToList();
+        static bool Served(RoomRecord r) => r.ServedById is not null || r.ServedByField == FieldKind.Value;
         return new StatusCounts(matched.Count,
-            matched.Count(r => r.Open && !r.OnHold && r.ServedById is not null),
-            matched.Count(r => r.Open && r.ServedById is null),
+            matched.Count(r => r.Open && !r.OnHold && !r.OnHoldOtherTruthy && Served(r)),
+            matched.Count(r => r.Open && !Served(r)),
             matched.Count(r => r.OnHold),
-            matched.Count(r => r.ChatDuration is { } d && d != 0));
+            matched.Count(r => r.ChatDurationOtherTruthy || r.ChatDuration is { } d && d != 0));
     }
 }

@@ -32,7 +32,7 @@ public sealed class GeneratorTests : IDisposable
         var (second, _) = Generate("b", seed: 42);
         var (other, _) = Generate("c", seed: 43);
 
-        Assert.Equal(["rocketchat_livechat_department.json", "rocketchat_livechat_unit_monitors.json", "rocketchat_permissions.json",
+        Assert.Equal(["rocketchat_livechat_department_agents.json", "rocketchat_livechat_department.json", "rocketchat_livechat_unit_monitors.json", "rocketchat_permissions.json",
             "rocketchat_roles.json", "rocketchat_room.json", "users.json"], Files(first).Keys.Order());
         Assert.Equal(Files(first), Files(second));
         Assert.NotEqual(Files(first)["rocketchat_room.json"], Files(other)["rocketchat_room.json"]);

@@ -75,19 +75,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Monitors_count_the_rooms_of_their_units()
+    public async Task Monitors_and_agents_count_the_rooms_of_their_units_and_departments()
     {
         var monitor = await Factory.CreateUserAsync("livechat-monitor");
         var lonelyMonitor = await Factory.CreateUserAsync("livechat-monitor");
-        await Factory.Writer.UpsertDepartmentsAsync([new("unit-a", "A", "u"), new("dep-a1", "A1", null, ["unit-a"])]);
+        var agent = await Factory.CreateUserAsync("livechat-agent", "livechat-monitor");
+        await Factory.Writer.UpsertDepartmentsAsync([new("unit-a", "A", "u"), new("dep-a1", "A1", null, ["unit-a"]), new("dep-b", "B")]);
         await Factory.Writer.UpsertUnitMonitorsAsync([new("um-1", "unit-a", monitor.Id)]);
+        await Factory.Writer.UpsertDepartmentAgentsAsync([new("da-1", agent.Id, "dep-b")]);
         var ts = At("2001-04-10T12:00:00Z");
         await Factory.AddRoomsAsync(Closed(ts) with { DepartmentId = "dep-a1", DepartmentAncestors = ["unit-a"] },
-            Open(ts) with { DepartmentId = "unit-a" }, Closed(ts) with { DepartmentId = "dep-b" }, Closed(ts));
+            Queued(ts) with { DepartmentId = "dep-a1" },                                  // no ancestors: found by its department's
+            Open(ts) with { DepartmentId = "unit-a" }, Closed(ts) with { DepartmentId = "dep-b" },
+            Closed(ts),                                                                   // no departmentId field: everyone's
+            Closed(ts) with { DepartmentField = FieldKind.Null });                         // departmentId null: nobody restricted
 
-        Assert.Equal("""{"total":2,"data":[{"label":"Open","value":1},{"label":"Closed","value":1},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}""",
-            await BodyAsync(monitor, "start=2001-04-10&end=2001-04-11"));
-        Assert.Equal(Bodies.Empty, await BodyAsync(lonelyMonitor, "start=2001-04-10&end=2001-04-11"));
+        Assert.Equal(Bodies.Counts(4, ("Closed", 2), ("Open", 1), ("Queued", 1), ("On_Hold", 0)), await BodyAsync(monitor, "start=2001-04-10&end=2001-04-11"));
+        Assert.Equal(Bodies.Counts(1, ("Closed", 1), ("Open", 0), ("Queued", 0), ("On_Hold", 0)), await BodyAsync(lonelyMonitor, "start=2001-04-10&end=2001-04-11"));
+        Assert.Equal(Bodies.Counts(2, ("Closed", 2), ("Open", 0), ("Queued", 0), ("On_Hold", 0)), await BodyAsync(agent, "start=2001-04-10&end=2001-04-11"));
+        // The same from the rooms alone (a range of less than an hour).
+        Assert.Equal(Bodies.Counts(2, ("Closed", 2), ("Open", 0), ("Queued", 0), ("On_Hold", 0)),
+            await BodyAsync(agent, "start=2001-04-10T11:59:00Z&end=2001-04-10T12:01:00Z"));
     }
 
     [SkippableFact]

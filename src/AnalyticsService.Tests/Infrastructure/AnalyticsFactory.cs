@@ -8,6 +8,8 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
 
 namespace AnalyticsService.Tests.Infrastructure;
 
@@ -34,9 +36,13 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Every line the service logged, as "Level: message".</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         // Tests other than the rate limiter's make many calls from one address; its own tests set their limits.
         builder.UseSetting("RateLimit:Calls", "1000000");
         // Tests change users and roles and expect the next call to see it; the cache has tests of its own.
@@ -124,5 +130,26 @@ public static class HttpExtensions
     {
         using var response = await pending;
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>Keeps what the service logs, for tests that assert on it.</summary>
+public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+                lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+        }
     }
 }

@@ -28,10 +28,10 @@ public sealed class TSqlCatalog
 
     public void AddDefinitions(string sql)
     {
-        var creates = new CreateTableCollector();
-        Parse(sql).Accept(creates);
-        foreach (var (table, columns) in creates.Tables)
-            _tables[table] = columns;
+        var definitions = new DefinitionCollector();
+        Parse(sql).Accept(definitions);
+        foreach (var change in definitions.Changes)
+            change(_tables);
     }
 
     /// <summary>Every problem of a statement: unknown tables or columns, and @parameters other than those passed.</summary>
@@ -99,13 +99,36 @@ public sealed class TSqlCatalog
         return problems;
     }
 
-    private sealed class CreateTableCollector : TSqlFragmentVisitor
+    /// <summary>What a migration does to the tables, in its order: CREATE TABLE, ALTER TABLE … ADD columns, DROP TABLE.</summary>
+    private sealed class DefinitionCollector : TSqlFragmentVisitor
     {
-        public List<(string Table, HashSet<string> Columns)> Tables { get; } = [];
+        public List<Action<Dictionary<string, HashSet<string>>>> Changes { get; } = [];
 
-        public override void Visit(CreateTableStatement node) =>
-            Tables.Add((node.SchemaObjectName.BaseIdentifier.Value,
-                node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value).ToHashSet(StringComparer.OrdinalIgnoreCase)));
+        public override void Visit(CreateTableStatement node)
+        {
+            var (table, columns) = (node.SchemaObjectName.BaseIdentifier.Value, Names(node.Definition.ColumnDefinitions));
+            Changes.Add(tables => tables[table] = columns);
+        }
+
+        public override void Visit(AlterTableAddTableElementStatement node)
+        {
+            var (table, columns) = (node.SchemaObjectName.BaseIdentifier.Value, Names(node.Definition.ColumnDefinitions));
+            Changes.Add(tables =>
+            {
+                if (!tables.TryGetValue(table, out var existing))
+                    throw new InvalidOperationException($"ALTER TABLE of unknown table {table}");
+                existing.UnionWith(columns);
+            });
+        }
+
+        public override void Visit(DropTableStatement node)
+        {
+            var names = node.Objects.Select(o => o.BaseIdentifier.Value).ToList();
+            Changes.Add(tables => names.ForEach(name => tables.Remove(name)));
+        }
+
+        private static HashSet<string> Names(IEnumerable<ColumnDefinition> columns) =>
+            columns.Select(c => c.ColumnIdentifier.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed class StatementNames : TSqlFragmentVisitor

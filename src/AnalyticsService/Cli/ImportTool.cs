@@ -51,9 +51,9 @@ public static class ImportTool
             output.WriteLine("No export files found.");
         else
         {
-            output.WriteLine($"{"file",-40} {"imported",10} {"updated",10} {"skipped",10} {"invalid",10}");
+            output.WriteLine($"{"file",-40} {"imported",10} {"updated",10} {"removed",10} {"skipped",10} {"invalid",10}");
             foreach (var file in report.Files)
-                output.WriteLine($"{file.File,-40} {file.Imported,10} {file.Updated,10} {file.Skipped,10} {file.Invalid,10}");
+                output.WriteLine($"{file.File,-40} {file.Imported,10} {file.Updated,10} {file.Removed,10} {file.Skipped,10} {file.Invalid,10}");
         }
         if (report.Invalid.Count > 0)
         {

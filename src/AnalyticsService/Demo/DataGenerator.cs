@@ -15,6 +15,7 @@ public sealed record GeneratedWorkspace(
     IReadOnlyList<DepartmentRecord> Departments,
     IReadOnlyList<UserRecord> Users,
     IReadOnlyList<UnitMonitorRecord> UnitMonitors,
+    IReadOnlyList<DepartmentAgentRecord> DepartmentAgents,
     IEnumerable<RoomRecord> Rooms,
     IReadOnlyDictionary<string, string> PlainTokensByUsername)
 {
@@ -27,6 +28,7 @@ public sealed record GeneratedWorkspace(
         Write(directory, "rocketchat_livechat_department.json", Departments, ExportDocuments.Department);
         Write(directory, "users.json", Users, ExportDocuments.User);
         Write(directory, "rocketchat_livechat_unit_monitors.json", UnitMonitors, ExportDocuments.UnitMonitor);
+        Write(directory, "rocketchat_livechat_department_agents.json", DepartmentAgents, ExportDocuments.DepartmentAgent);
         Write(directory, "rocketchat_room.json", Rooms, ExportDocuments.Room);
     }
 
@@ -88,7 +90,14 @@ public sealed class DataGenerator(int seed)
         users.AddRange(agents);
 
         var roomDepartments = departments.Skip(units.Length).ToList();
-        return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors,
+        // Each agent works in one or two departments.
+        var departmentAgents = new List<DepartmentAgentRecord>();
+        foreach (var agent in agents)
+        {
+            foreach (var department in roomDepartments.OrderBy(_ => _random.Next()).Take(1 + _random.Next(2)))
+                departmentAgents.Add(new DepartmentAgentRecord(NewId(), agent.Id, department.Id, agent.Username));
+        }
+        return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors, departmentAgents,
             GenerateRooms(rooms, days, now, roomDepartments, agents), tokens);
     }
 
@@ -134,7 +143,10 @@ public sealed class DataGenerator(int seed)
             : roll switch { < 0.93 => "closed", < 0.96 => "open", < 0.98 => "onhold", < 0.99 => "queued", _ => "closed-no-duration" };
         var servedAt = ts.AddSeconds(5 + _random.Next(300));
         var duration = 60 + Math.Round(_random.NextDouble() * 1800, 3);
-        var room = new RoomRecord(NewId(), "l", ts, DepartmentId: department.Id, DepartmentAncestors: department.Ancestors, SourceType: "widget");
+        // One room in twenty came in without a department (no departmentId field).
+        var room = _random.Next(20) == 0
+            ? new RoomRecord(NewId(), "l", ts, SourceType: "widget")
+            : new RoomRecord(NewId(), "l", ts, DepartmentId: department.Id, DepartmentAncestors: department.Ancestors, SourceType: "widget");
         return status switch
         {
             "queued" => room with { Open = true },

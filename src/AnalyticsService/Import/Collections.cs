@@ -21,7 +21,7 @@ public abstract class ExportCollection
     /// <summary>The collections, in the order an import reads them.</summary>
     public static IReadOnlyList<ExportCollection> All() =>
     [
-        new Roles(), new Permissions(), new Departments(), new UnitMonitors(), new Users(), new Rooms(),
+        new Roles(), new Permissions(), new Departments(), new UnitMonitors(), new DepartmentAgents(), new Users(), new Rooms(),
     ];
 }
 
@@ -75,26 +75,35 @@ public sealed class Rooms : ExportCollection<RoomRecord>
 {
     public override string FileName => "rocketchat_room.json";
 
-    // Only omnichannel rooms (t = 'l') are kept; the others are skipped without further reading.
+    // A room of another type is read no further: it is not kept, and removes a stored room of its id (WriteSession).
+    // The status inputs keep what MongoDB's truthiness needs (docs/behaviour.md, "Status").
     protected override RoomRecord? Read(JsonElement d)
     {
         var id = d.RequiredId();
-        if (d.OptionalString("t") != "l")
-            return null;
-        // servedBy present at all, even null, is "set" for MongoDB's $exists, which Rocket.Chat's counts use.
-        var served = d.TryGet("servedBy", out _);
+        var type = d.OptionalString("t") ?? "";
+        if (type != "l")
+            return new RoomRecord(id, type, default);
+        var servedBy = d.Kind("servedBy");
+        var department = d.Kind("departmentId");
+        var chatDuration = d.NumberOrNull("metrics.chatDuration");
         return new RoomRecord(
             id, "l", d.RequiredDate("ts"),
-            Open: d.OptionalBool("open"),
-            OnHold: d.OptionalBool("onHold"),
-            ServedById: served ? d.OptionalString("servedBy._id") ?? "" : null,
+            Open: d.IsExactlyTrue("open"),
+            OnHold: d.IsExactlyTrue("onHold"),
+            ServedById: d.OptionalString("servedBy._id"),
             ServedByUsername: d.OptionalString("servedBy.username"),
             ServedByTs: d.OptionalDate("servedBy.ts"),
-            ChatDuration: d.OptionalNumber("metrics.chatDuration"),
+            ChatDuration: chatDuration,
             ClosedAt: d.OptionalDate("closedAt"),
             DepartmentId: d.OptionalString("departmentId"),
             DepartmentAncestors: d.StringArray("departmentAncestors"),
-            SourceType: d.OptionalString("source.type"));
+            SourceType: d.OptionalString("source.type"))
+        {
+            OnHoldOtherTruthy = !d.IsExactlyTrue("onHold") && d.IsTruthy("onHold"),
+            ChatDurationOtherTruthy = chatDuration is null && d.IsTruthy("metrics.chatDuration"),
+            ServedByField = servedBy,
+            DepartmentField = department,
+        };
     }
 
     protected override string IdOf(RoomRecord record) => record.Id;
@@ -186,4 +195,19 @@ public sealed class UnitMonitors : ExportCollection<UnitMonitorRecord>
 
     protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<UnitMonitorRecord> batch, CancellationToken cancellationToken) =>
         session.UpsertUnitMonitorsAsync(batch, cancellationToken);
+}
+
+public sealed class DepartmentAgents : ExportCollection<DepartmentAgentRecord>
+{
+    public override string FileName => "rocketchat_livechat_department_agents.json";
+
+    // departmentEnabled is kept but not read: the restriction counts an agent's departments enabled or not.
+    protected override DepartmentAgentRecord? Read(JsonElement d) =>
+        new(d.RequiredId(), d.RequiredId("agentId"), d.RequiredId("departmentId"), d.OptionalString("username"),
+            !d.TryGet("departmentEnabled", out _) || d.OptionalBool("departmentEnabled"));
+
+    protected override string IdOf(DepartmentAgentRecord record) => record.Id;
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<DepartmentAgentRecord> batch, CancellationToken cancellationToken) =>
+        session.UpsertDepartmentAgentsAsync(batch, cancellationToken);
 }

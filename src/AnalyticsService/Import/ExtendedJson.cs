@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AnalyticsService.Storage;
 
 namespace AnalyticsService.Import;
 
@@ -25,6 +26,64 @@ public static class ExtendedJson
         }
     }
 
+    /// <summary>Whether a field is absent, null, or holds a value.</summary>
+    public static FieldKind Kind(this JsonElement document, string path) =>
+        !document.TryGet(path, out var value) ? FieldKind.Absent : value.ValueKind == JsonValueKind.Null ? FieldKind.Null : FieldKind.Value;
+
+    /// <summary>The field holds exactly true (MongoDB's {$eq: [field, true]}): not 1, not "true".</summary>
+    public static bool IsExactlyTrue(this JsonElement document, string path) =>
+        document.TryGet(path, out var value) && value.ValueKind == JsonValueKind.True;
+
+    /// <summary>
+    /// The field is true as MongoDB's aggregation expressions read it: absent, null, false and a zero of any numeric
+    /// type are false; everything else (any other number, NaN included, any string, object or array) is true.
+    /// </summary>
+    public static bool IsTruthy(this JsonElement document, string path) =>
+        document.TryGet(path, out var value) && IsTruthy(value);
+
+    private static bool IsTruthy(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => false,
+        JsonValueKind.Number => !value.TryGetDouble(out var number) || number != 0,
+        JsonValueKind.Object when NumberWrapper(value) is { } text =>
+            !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != 0, // "NaN", "Infinity": true
+        _ => true,
+    };
+
+    /// <summary>The text of {"$numberInt"|"$numberLong"|"$numberDouble"|"$numberDecimal": "…"}, or null for any other value.</summary>
+    private static string? NumberWrapper(JsonElement value)
+    {
+        foreach (var wrapper in NumberWrappers)
+        {
+            if (value.TryGetProperty(wrapper, out var text) && text.ValueKind == JsonValueKind.String)
+                return text.GetString();
+        }
+        return null;
+    }
+
+    private static readonly string[] NumberWrappers = ["$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"];
+
+    /// <summary>The field as a number when it holds one (plain or wrapped); null when absent, null or anything else.</summary>
+    public static double? NumberOrNull(this JsonElement document, string path)
+    {
+        if (!document.TryGet(path, out var value))
+            return null;
+        if (value.ValueKind == JsonValueKind.Number)
+            return value.TryGetDouble(out var number) ? number : null;
+        return value.ValueKind == JsonValueKind.Object && NumberWrapper(value) is { } text
+            ? ParseNumber(text) ?? throw new DocumentException($"{path} is not a number")
+            : null;
+    }
+
+    private static double? ParseNumber(string text) => text switch
+    {
+        "Infinity" => double.PositiveInfinity,
+        "-Infinity" => double.NegativeInfinity,
+        "NaN" => double.NaN,
+        _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
+        _ => null,
+    };
+
     /// <summary>_id: a string, or an ObjectId as its hex string.</summary>
     public static string RequiredId(this JsonElement document, string path = "_id") =>
         document.TryGet(path, out var value) ? AsId(value, path) : throw new DocumentException($"{path} is missing");
@@ -45,9 +104,6 @@ public static class ExtendedJson
 
     public static DateTimeOffset? OptionalDate(this JsonElement document, string path) =>
         document.TryGet(path, out var value) && value.ValueKind != JsonValueKind.Null ? AsDate(value, path) : null;
-
-    public static double? OptionalNumber(this JsonElement document, string path) =>
-        document.TryGet(path, out var value) && value.ValueKind != JsonValueKind.Null ? AsNumber(value, path) : null;
 
     public static IReadOnlyList<string> StringArray(this JsonElement document, string path)
     {
@@ -89,28 +145,4 @@ public static class ExtendedJson
         ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : throw new DocumentException($"{path} is out of range");
-
-    private static double AsNumber(JsonElement value, string path)
-    {
-        if (value.ValueKind == JsonValueKind.Number)
-            return value.GetDouble();
-        if (value.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var wrapper in (string[])["$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"])
-            {
-                if (value.TryGetProperty(wrapper, out var text) && text.ValueKind == JsonValueKind.String)
-                {
-                    return text.GetString() switch
-                    {
-                        "Infinity" => double.PositiveInfinity,
-                        "-Infinity" => double.NegativeInfinity,
-                        "NaN" => double.NaN,
-                        var s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
-                        _ => throw new DocumentException($"{path} is not a number"),
-                    };
-                }
-            }
-        }
-        throw new DocumentException($"{path} is not a number");
-    }
 }

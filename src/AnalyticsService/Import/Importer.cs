@@ -6,7 +6,8 @@ using AnalyticsService.Storage;
 namespace AnalyticsService.Import;
 
 /// <summary>What an import did with one file.</summary>
-public sealed record FileReport(string File, long Imported, long Updated, long Skipped, long Invalid);
+/// <summary>What an import did with one file. Removed: stored rooms whose newer document is no longer omnichannel.</summary>
+public sealed record FileReport(string File, long Imported, long Updated, long Skipped, long Invalid, long Removed = 0);
 
 /// <summary>A document that could not be read, where it is and why.</summary>
 public sealed record InvalidDocument(string File, long Line, string Error)
@@ -23,7 +24,7 @@ public readonly record struct ImportProgress(string File, long Documents, TimeSp
 public sealed class ImportException(string message) : Exception(message);
 
 /// <summary>
-/// Imports mongoexport files of Rocket.Chat's collections (spec section 7). Each file is read as a stream and
+/// Imports mongoexport files of Rocket.Chat's collections (docs/behaviour.md, "Data"). Each file is read as a stream and
 /// written in batches inside one transaction: a file is imported whole or, when a document cannot be read, not at
 /// all (unless invalid documents are to be skipped). Every document is an upsert by _id, so importing again, or a
 /// newer export, brings the store up to date.
@@ -123,7 +124,7 @@ public sealed class Importer(StoreWriter writer)
             var counts = await writing;
             await session.CommitAsync(cancellationToken);
             progress?.Report(new ImportProgress(name, documents, clock.Elapsed, true));
-            return new FileReport(name, counts.Inserted, counts.Updated, skipped, invalidHere);
+            return new FileReport(name, counts.Inserted, counts.Updated, skipped + counts.Skipped, invalidHere, counts.Removed);
         }
     }
 

@@ -67,26 +67,49 @@ public static class ExportDocuments
             j.WriteBoolean("open", true);
         if (room.OnHold)
             j.WriteBoolean("onHold", true);
-        if (room.ServedById is not null)
+        else if (room.OnHoldOtherTruthy)
+            j.WriteNumber("onHold", 1);
+        switch (room.ServedBy)
         {
-            j.WriteStartObject("servedBy");
-            j.WriteString("_id", room.ServedById);
-            if (room.ServedByUsername is not null)
-                j.WriteString("username", room.ServedByUsername);
-            if (room.ServedByTs is { } servedAt)
-                MongoExportWriter.Date(j, "ts", servedAt);
-            j.WriteEndObject();
+            case FieldKind.Null:
+                j.WriteNull("servedBy");
+                break;
+            case FieldKind.Value:
+                j.WriteStartObject("servedBy");
+                if (room.ServedById is not null)
+                    j.WriteString("_id", room.ServedById);
+                if (room.ServedByUsername is not null)
+                    j.WriteString("username", room.ServedByUsername);
+                if (room.ServedByTs is { } servedAt)
+                    MongoExportWriter.Date(j, "ts", servedAt);
+                j.WriteEndObject();
+                break;
         }
         if (room.ChatDuration is { } duration)
         {
             j.WriteStartObject("metrics");
-            j.WriteNumber("chatDuration", duration);
+            if (double.IsFinite(duration))
+                j.WriteNumber("chatDuration", duration);
+            else
+            {
+                j.WriteStartObject("chatDuration"); // as mongoexport writes NaN and the infinities
+                j.WriteString("$numberDouble", double.IsNaN(duration) ? "NaN" : duration > 0 ? "Infinity" : "-Infinity");
+                j.WriteEndObject();
+            }
+            j.WriteEndObject();
+        }
+        else if (room.ChatDurationOtherTruthy)
+        {
+            j.WriteStartObject("metrics");
+            j.WriteString("chatDuration", "unknown");
             j.WriteEndObject();
         }
         if (room.ClosedAt is { } closedAt)
             MongoExportWriter.Date(j, "closedAt", closedAt);
         if (room.DepartmentId is not null)
             j.WriteString("departmentId", room.DepartmentId);
+        else if (room.Department == FieldKind.Null)
+            j.WriteNull("departmentId");
         if (room.DepartmentAncestors is { Count: > 0 } ancestors)
             MongoExportWriter.Strings(j, "departmentAncestors", ancestors);
         if (room.SourceType is not null)
@@ -144,6 +167,16 @@ public static class ExportDocuments
         if (department.Type is not null)
             j.WriteString("type", department.Type);
         MongoExportWriter.Strings(j, "ancestors", department.Ancestors ?? []);
+    }
+
+    public static void DepartmentAgent(Utf8JsonWriter j, DepartmentAgentRecord agent)
+    {
+        j.WriteString("_id", agent.Id);
+        j.WriteString("agentId", agent.AgentId);
+        j.WriteString("departmentId", agent.DepartmentId);
+        if (agent.Username is not null)
+            j.WriteString("username", agent.Username);
+        j.WriteBoolean("departmentEnabled", agent.DepartmentEnabled);
     }
 
     public static void UnitMonitor(Utf8JsonWriter j, UnitMonitorRecord monitor)

@@ -7,8 +7,25 @@ namespace AnalyticsService.Storage;
 // SQL Server OPENJSON): one set-based statement per batch instead of one round trip per row.
 // Instants are Unix milliseconds; each dialect turns them into its own type.
 
-public sealed record RoomRow(string Id, string T, long Ts, bool Open, bool OnHold, string? ServedById, string? ServedByUsername,
-    long? ServedByTs, double? ChatDuration, long? ClosedAt, string? DepartmentId, string? DepartmentAncestors, string? SourceType);
+/// <summary>
+/// A room as stored: its fields, how servedBy and departmentId are held (<see cref="FieldKind"/>), and its four status
+/// flags as <see cref="RoomStatus"/> computed them, which every count adds up.
+/// </summary>
+public sealed record RoomRow(string Id, string T, long Ts, bool Open, bool OnHold, byte ServedByKind, string? ServedById, string? ServedByUsername,
+    long? ServedByTs, double? ChatDuration, long? ClosedAt, byte DepartmentKind, string? DepartmentId, string? DepartmentAncestors, string? SourceType,
+    bool IsOpen, bool IsQueued, bool IsOnHold, bool IsClosed)
+{
+    public static RoomRow Of(RoomRecord r)
+    {
+        var status = r.Status;
+        return new(r.Id, r.Type, r.Ts.ToUnixTimeMilliseconds(), r.Open, r.OnHold, (byte)r.ServedBy, r.ServedById, r.ServedByUsername,
+            r.ServedByTs?.ToUnixTimeMilliseconds(),
+            r.ChatDuration is { } d && double.IsFinite(d) ? d : null, // neither engine stores NaN or infinities; the flag keeps their truth
+            r.ClosedAt?.ToUnixTimeMilliseconds(), (byte)r.Department, r.DepartmentId,
+            r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType,
+            status.Open, status.Queued, status.OnHold, status.Closed);
+    }
+}
 
 public sealed record UserRow(string Id, string? Username, string? Name, bool Active);
 
@@ -23,8 +40,13 @@ public sealed record ChildRow(string Parent, string Child);
 
 public sealed record LoginTokenRow(string UserId, string HashedToken, long? CreatedAt);
 
-/// <summary>What to add to one cell of room_counts or room_counts_hourly: Period is its day or hour ('' for no department or ancestors).</summary>
-public sealed record CountDeltaRow(long Period, string DepartmentId, string DepartmentAncestors, long Total, long Open, long Queued, long OnHold, long Closed);
+public sealed record DepartmentAgentRow(string Id, string AgentId, string DepartmentId, string? Username, bool DepartmentEnabled);
+
+/// <summary>
+/// What to add to one cell of room_counts or room_counts_hourly: Period is its day or hour, DepartmentKind how the
+/// rooms hold departmentId (<see cref="FieldKind"/>), '' for no department id or ancestors.
+/// </summary>
+public sealed record CountDeltaRow(long Period, byte DepartmentKind, string DepartmentId, string DepartmentAncestors, long Total, long Open, long Queued, long OnHold, long Closed);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<RoomRow>))]
@@ -32,6 +54,7 @@ public sealed record CountDeltaRow(long Period, string DepartmentId, string Depa
 [JsonSerializable(typeof(List<RoleRow>))]
 [JsonSerializable(typeof(List<DepartmentRow>))]
 [JsonSerializable(typeof(List<UnitMonitorRow>))]
+[JsonSerializable(typeof(List<DepartmentAgentRow>))]
 [JsonSerializable(typeof(List<ChildRow>))]
 [JsonSerializable(typeof(List<LoginTokenRow>))]
 [JsonSerializable(typeof(List<CountDeltaRow>))]

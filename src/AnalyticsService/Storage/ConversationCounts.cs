@@ -3,18 +3,51 @@ using Dapper;
 
 namespace AnalyticsService.Storage;
 
-/// <summary>Conversations in a range per status, with Rocket.Chat's rules (spec section 4).</summary>
+/// <summary>Conversations in a range per status (docs/behaviour.md, "Status").</summary>
 public sealed record StatusCounts(long Total, long Open, long Queued, long OnHold, long Closed)
 {
     public static StatusCounts None { get; } = new(0, 0, 0, 0, 0);
 }
 
-/// <summary>Which rooms a caller sees: all of them, or only those of some units (a monitor's).</summary>
-public sealed record RoomScope(IReadOnlyList<string>? Units)
+/// <summary>
+/// Which rooms a caller sees (docs/behaviour.md, "Who sees which rooms"): all of them, or, for a restricted caller,
+/// the rooms without a departmentId field, those whose departmentAncestors hold one of Units (the units it monitors
+/// and the departments it is an agent of), and those whose department is one of Departments (the stored departments
+/// among Units or below one of them).
+/// </summary>
+public sealed record RoomScope
 {
-    public static RoomScope All { get; } = new((IReadOnlyList<string>?)null);
+    private RoomScope(IReadOnlyList<string>? units, IReadOnlyList<string>? departments)
+    {
+        Units = units;
+        Departments = departments;
+        if (units is not null && departments is not null)
+        {
+            UnitsJson = BatchJson.Serialize(units.ToList());
+            DepartmentsJson = BatchJson.Serialize(departments.ToList());
+            Key = UnitsJson + DepartmentsJson;
+        }
+    }
 
-    public static RoomScope OfUnits(IReadOnlyList<string> units) => new(units);
+    public static RoomScope All { get; } = new(null, null);
+
+    /// <summary>A restricted caller's scope; the lists are kept sorted, so equal scopes have equal keys.</summary>
+    public static RoomScope Restricted(IEnumerable<string> units, IEnumerable<string> departments) => new(
+        units.Distinct().Order(StringComparer.Ordinal).ToArray(), departments.Distinct().Order(StringComparer.Ordinal).ToArray());
+
+    /// <summary>Null when the caller sees every room.</summary>
+    public IReadOnlyList<string>? Units { get; }
+
+    public IReadOnlyList<string>? Departments { get; }
+
+    public bool IsRestricted => Units is not null;
+
+    internal string? UnitsJson { get; }
+
+    internal string? DepartmentsJson { get; }
+
+    /// <summary>One string per scope, for keeping answers; null for all rooms.</summary>
+    public string? Key { get; }
 }
 
 /// <summary>
@@ -58,15 +91,12 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
 {
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
     // version is still that one: any committed write makes it stale, and the next call reads the store again.
-    private readonly BoundedMap<(long Start, long End, string? Units), (long Version, StatusCounts Counts)> _answers = new(10_000);
+    private readonly BoundedMap<(long Start, long End, string? Scope), (long Version, StatusCounts Counts)> _answers = new(10_000);
 
     /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
     public async ValueTask<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        if (scope.Units is { Count: 0 })
-            return StatusCounts.None;
-        var units = Units(scope);
-        var key = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), units);
+        var key = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), scope.Key);
         // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
         var version = await versions.ReadAsync(cancellationToken);
         if (_answers.TryGet(key, out var kept) && kept.Version == version)
@@ -79,35 +109,27 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
     /// <summary>The counts read from the store, never from kept answers: whole days and hours from the counts, partial hours from rooms.</summary>
     public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        if (scope.Units is { Count: 0 })
-            return StatusCounts.None;
         var sql = store.Dialect;
         var split = RangeSplit.Of(start, end);
         if (!split.HasWholeHours)
             return await ScanByStatusAsync(start, end, scope, cancellationToken); // the counts have nothing to add
-        var units = Units(scope);
         object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
         var range = new SplitRangeParameters(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
             split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
-        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(units is null
-            ? store.Command(sql.CountByStatus, range, cancellationToken: cancellationToken)
-            : store.Command(sql.CountByStatusInUnits, new ScopedSplitRangeParameters(range, units), cancellationToken: cancellationToken)), cancellationToken);
+        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.IsRestricted
+            ? store.Command(sql.CountByStatusRestricted, new RestrictedSplitRangeParameters(range, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
+            : store.Command(sql.CountByStatus, range, cancellationToken: cancellationToken)), cancellationToken);
     }
-
-    private static string? Units(RoomScope scope) =>
-        scope.Units is null ? null : BatchJson.Serialize(scope.Units.Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
     public async Task<StatusCounts> ScanByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        if (scope.Units is { Count: 0 })
-            return StatusCounts.None;
         var sql = store.Dialect;
         var (s, e) = (sql.Instant(start), sql.Instant(end));
-        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.Units is null
-            ? store.Command(sql.ScanByStatus, new RangeParameters(s, e), cancellationToken: cancellationToken)
-            : store.Command(sql.ScanByStatusInUnits, new ScopedRangeParameters(s, e, BatchJson.Serialize(scope.Units.ToList())), cancellationToken: cancellationToken)),
+        return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.IsRestricted
+            ? store.Command(sql.ScanByStatusRestricted, new RestrictedRangeParameters(s, e, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
+            : store.Command(sql.ScanByStatus, new RangeParameters(s, e), cancellationToken: cancellationToken)),
             cancellationToken);
     }
 }

@@ -1,8 +1,28 @@
 namespace AnalyticsService.Storage;
 
-// The documents of Rocket.Chat's collections, reduced to the fields the service uses (spec section 7).
+// The documents of Rocket.Chat's collections, reduced to the fields the service uses (docs/behaviour.md, "Data").
 
-/// <summary>A rocketchat_room document. ServedById is null when no agent took the room.</summary>
+/// <summary>
+/// How a field that MongoDB may hold or not is held: absent, null, or a value. Rocket.Chat's reports tell the three
+/// apart (a room without a departmentId field is not a room whose departmentId is null).
+/// </summary>
+public enum FieldKind : byte
+{
+    Absent = 0,
+    Null = 1,
+    Value = 2,
+}
+
+/// <summary>
+/// A rocketchat_room document, as far as the reports read it. The status inputs keep what MongoDB's truthiness needs
+/// (docs/behaviour.md, "Status"): Open and OnHold are "exactly true"; OnHoldOtherTruthy and ChatDurationOtherTruthy
+/// mark values that are true for MongoDB without being true or a number (1, "yes", {}).
+/// </summary>
+/// <remarks>
+/// servedBy and departmentId: null ServedById or DepartmentId means the field is absent, unless ServedByField or
+/// DepartmentField says otherwise (null, or servedBy present without an _id). The importer sets them; code that makes
+/// rooms by hand only names the id.
+/// </remarks>
 public sealed record RoomRecord(
     string Id,
     string Type,
@@ -16,7 +36,26 @@ public sealed record RoomRecord(
     DateTimeOffset? ClosedAt = null,
     string? DepartmentId = null,
     IReadOnlyList<string>? DepartmentAncestors = null,
-    string? SourceType = null);
+    string? SourceType = null)
+{
+    /// <summary>onHold holds a value MongoDB takes as true other than true itself (1, "yes", an object).</summary>
+    public bool OnHoldOtherTruthy { get; init; }
+
+    /// <summary>metrics.chatDuration holds a value MongoDB takes as true that is not a number (a string, true, an object).</summary>
+    public bool ChatDurationOtherTruthy { get; init; }
+
+    /// <summary>Without a ServedById: Null when servedBy is null, Value when it is present without an _id ({}).</summary>
+    public FieldKind? ServedByField { get; init; }
+
+    /// <summary>Without a DepartmentId: Null when departmentId is stored as null.</summary>
+    public FieldKind? DepartmentField { get; init; }
+
+    public FieldKind ServedBy => ServedById is not null ? FieldKind.Value : ServedByField ?? FieldKind.Absent;
+
+    public FieldKind Department => DepartmentId is not null ? FieldKind.Value : DepartmentField ?? FieldKind.Absent;
+
+    public RoomStatus Status => RoomStatus.Of(this);
+}
 
 /// <summary>A users document; HashedTokens are services.resume.loginTokens[].hashedToken.</summary>
 public sealed record UserRecord(
@@ -38,3 +77,6 @@ public sealed record RoleRecord(string Id, string Name, string? Scope = "Users")
 public sealed record DepartmentRecord(string Id, string? Name, string? Type = null, IReadOnlyList<string>? Ancestors = null);
 
 public sealed record UnitMonitorRecord(string Id, string UnitId, string MonitorId, string? Username = null);
+
+/// <summary>A rocketchat_livechat_department_agents document: an agent of a department (enabled or not).</summary>
+public sealed record DepartmentAgentRecord(string Id, string AgentId, string DepartmentId, string? Username = null, bool DepartmentEnabled = true);

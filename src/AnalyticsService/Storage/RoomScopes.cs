@@ -3,44 +3,49 @@ using Dapper;
 namespace AnalyticsService.Storage;
 
 /// <summary>
-/// Which rooms a caller may count (spec section 4): when the workspace has units, a livechat-monitor who is
-/// neither admin nor livechat-manager sees only the rooms of the units it monitors; everyone else sees all.
+/// Which rooms a caller may count, as Rocket.Chat's 8.x line restricts them (docs/behaviour.md, "Who sees which
+/// rooms"): in a workspace with units, a livechat-monitor or livechat-agent who is neither admin nor livechat-manager
+/// is restricted to the units it monitors and the departments it is an agent of; everyone else sees every room.
 /// </summary>
-public sealed class RoomScopes(Store store, AuthCache<string, RoomScope> monitorScopes)
+public sealed class RoomScopes(Store store, AuthCache<string, RoomScope> restrictedScopes)
 {
-    public const string MonitorRole = "livechat-monitor";
-    public static readonly string[] UnscopedRoles = ["admin", "livechat-manager"];
+    public static readonly string[] UnrestrictedRoles = ["admin", "livechat-manager"];
+    public static readonly string[] RestrictedRoles = ["livechat-monitor", "livechat-agent"];
 
     public ValueTask<RoomScope> ForAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (!IsScoped(caller))
+        if (!MayBeRestricted(caller))
             return ValueTask.FromResult(RoomScope.All);
-        return monitorScopes.TryGet(caller.UserId, out var scope) ? ValueTask.FromResult(scope) : LoadUnitsAsync(caller, cancellationToken);
+        return restrictedScopes.TryGet(caller.UserId, out var scope) ? ValueTask.FromResult(scope) : LoadAsync(caller, cancellationToken);
     }
 
-    private static bool IsScoped(Caller caller)
+    private static bool MayBeRestricted(Caller caller)
     {
-        var monitor = false;
+        var restricted = false;
         foreach (var role in caller.Roles)
         {
-            if (Array.IndexOf(UnscopedRoles, role) >= 0)
+            if (Array.IndexOf(UnrestrictedRoles, role) >= 0)
                 return false;
-            monitor |= role == MonitorRole;
+            restricted |= Array.IndexOf(RestrictedRoles, role) >= 0;
         }
-        return monitor;
+        return restricted;
     }
 
-    private async ValueTask<RoomScope> LoadUnitsAsync(Caller caller, CancellationToken cancellationToken)
+    private async ValueTask<RoomScope> LoadAsync(Caller caller, CancellationToken cancellationToken)
     {
+        var sql = store.Dialect;
         var scope = await store.QueryAsync(forReports: false, async connection =>
         {
-            var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.CountUnits, cancellationToken: cancellationToken)) > 0;
+            var workspaceHasUnits = await connection.ExecuteScalarAsync<long>(store.Command(sql.CountUnits, cancellationToken: cancellationToken)) > 0;
             if (!workspaceHasUnits)
                 return RoomScope.All;
-            var units = await connection.QueryAsync<string>(store.Command(store.Dialect.MonitorUnits, new MonitorParameters(caller.UserId), cancellationToken: cancellationToken));
-            return RoomScope.OfUnits(units.Distinct().ToArray());
+            var units = (await connection.QueryAsync<string>(store.Command(sql.RestrictingIds, new UserParameters(caller.UserId),
+                cancellationToken: cancellationToken))).AsList();
+            IEnumerable<string> departments = units.Count == 0 ? [] : await connection.QueryAsync<string>(store.Command(sql.DepartmentsReachedBy,
+                new UnitsParameters(BatchJson.Serialize(units)), cancellationToken: cancellationToken));
+            return RoomScope.Restricted(units, departments);
         }, cancellationToken);
-        monitorScopes.Keep(caller.UserId, scope);
+        restrictedScopes.Keep(caller.UserId, scope);
         return scope;
     }
 }

@@ -3,28 +3,38 @@ using System.Runtime.InteropServices;
 namespace AnalyticsService.Storage;
 
 /// <summary>
-/// The spec's status rules (section 4) for one omnichannel room. The SQL that reads rooms directly (the edges of a
-/// range, the plain scan) states the same rules; the consistency test holds the two together.
+/// The status rules for one omnichannel room (docs/behaviour.md, "Status"), written once: the importer stores each
+/// room's four flags, and every count (the counts tables, the partial hours read from rooms, the plain scan) adds
+/// those flags up.
 /// </summary>
 public readonly record struct RoomStatus(bool Open, bool Queued, bool OnHold, bool Closed)
 {
-    public static RoomStatus Of(bool open, bool onHold, string? servedById, double? chatDuration) => new(
-        Open: open && !onHold && servedById is not null,
-        Queued: open && servedById is null,
-        OnHold: onHold,
-        Closed: chatDuration is { } duration && duration != 0);
+    public static RoomStatus Of(RoomRecord room)
+    {
+        // Rocket.Chat's aggregation: open must equal true; onHold counts as On_Hold only when it equals true, but any
+        // value MongoDB takes as true keeps a room out of Open; servedBy serves when present and not null.
+        var served = room.ServedBy == FieldKind.Value;
+        var onHoldTruthy = room.OnHold || room.OnHoldOtherTruthy;
+        var closed = room.ChatDurationOtherTruthy || room.ChatDuration is { } duration && duration != 0; // NaN is true too
+        return new(
+            Open: room.Open && !onHoldTruthy && served,
+            Queued: room.Open && !served,
+            OnHold: room.OnHold,
+            Closed: closed);
+    }
 }
 
-/// <summary>A room as stored, as far as its place in room_counts goes (read before the room is written again).</summary>
+/// <summary>A room as stored, as far as its place in the counts tables goes (read before the room is written again).</summary>
 public sealed class StoredRoom
 {
     public string Id { get; set; } = "";
     public string T { get; set; } = "";
     public long TsMs { get; set; }
-    public long Open { get; set; }
-    public long OnHold { get; set; }
-    public string? ServedById { get; set; }
-    public double? ChatDuration { get; set; }
+    public long IsOpen { get; set; }
+    public long IsQueued { get; set; }
+    public long IsOnHold { get; set; }
+    public long IsClosed { get; set; }
+    public long DepartmentKind { get; set; }
     public string? DepartmentId { get; set; }
     public string? DepartmentAncestors { get; set; }
 }
@@ -37,7 +47,7 @@ public sealed class CountChanges(long periodMilliseconds)
 {
     // Updated in place: a session keeps its cells for many batches, and a new object per change would leave the
     // garbage collector's oldest generation to clear them (measured: 90 MB more at a million rooms).
-    private readonly Dictionary<(long Period, string DepartmentId, string DepartmentAncestors), Delta> _cells = [];
+    private readonly Dictionary<(long Period, byte DepartmentKind, string DepartmentId, string DepartmentAncestors), Delta> _cells = [];
 
     private struct Delta
     {
@@ -47,14 +57,15 @@ public sealed class CountChanges(long periodMilliseconds)
     public void Remove(StoredRoom room)
     {
         if (room.T == "l")
-            Add(room.TsMs, room.DepartmentId, room.DepartmentAncestors, -1,
-                RoomStatus.Of(room.Open != 0, room.OnHold != 0, room.ServedById, room.ChatDuration));
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, -1,
+                new RoomStatus(room.IsOpen != 0, room.IsQueued != 0, room.IsOnHold != 0, room.IsClosed != 0));
     }
 
     public void Add(RoomRow room)
     {
         if (room.T == "l")
-            Add(room.Ts, room.DepartmentId, room.DepartmentAncestors, +1, RoomStatus.Of(room.Open, room.OnHold, room.ServedById, room.ChatDuration));
+            Add(room.Ts, room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, +1,
+                new RoomStatus(room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed));
     }
 
     /// <summary>How many cells have pending changes.</summary>
@@ -64,19 +75,19 @@ public sealed class CountChanges(long periodMilliseconds)
     public List<CountDeltaRow> TakeRows()
     {
         var rows = new List<CountDeltaRow>(_cells.Count);
-        foreach (var ((period, departmentId, ancestors), d) in _cells)
+        foreach (var ((period, kind, departmentId, ancestors), d) in _cells)
         {
             if (d.Total != 0 || d.Open != 0 || d.Queued != 0 || d.OnHold != 0 || d.Closed != 0)
-                rows.Add(new CountDeltaRow(period, departmentId, ancestors, d.Total, d.Open, d.Queued, d.OnHold, d.Closed));
+                rows.Add(new CountDeltaRow(period, kind, departmentId, ancestors, d.Total, d.Open, d.Queued, d.OnHold, d.Closed));
         }
         _cells.Clear();
         return rows;
     }
 
-    private void Add(long tsMs, string? departmentId, string? ancestors, int sign, RoomStatus status)
+    private void Add(long tsMs, byte departmentKind, string? departmentId, string? ancestors, int sign, RoomStatus status)
     {
         ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells,
-            (RangeSplit.PeriodOf(tsMs, periodMilliseconds), departmentId ?? "", ancestors ?? ""), out _);
+            (RangeSplit.PeriodOf(tsMs, periodMilliseconds), departmentKind, departmentId ?? "", ancestors ?? ""), out _);
         cell.Total += sign;
         cell.Open += status.Open ? sign : 0;
         cell.Queued += status.Queued ? sign : 0;

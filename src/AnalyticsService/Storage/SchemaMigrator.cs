@@ -54,6 +54,11 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
         return applied;
     }
 
+    /// <summary>Rooms an earlier release stored without what the current rules need (see migration 0005).</summary>
+    public Task<long> CountRoomsNeedingReimportAsync(CancellationToken cancellationToken) =>
+        store.QueryAsync(forReports: false, connection => connection.ExecuteScalarAsync<long>(
+            store.Command(store.Dialect.CountRoomsNeedingReimport, cancellationToken: cancellationToken)), cancellationToken);
+
     private static string ReadResource(Assembly assembly, string name)
     {
         using var stream = assembly.GetManifestResourceStream(name)!;

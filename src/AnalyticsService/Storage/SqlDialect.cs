@@ -48,8 +48,8 @@ public abstract class SqlDialect
     /// </summary>
     public abstract SqlStatement<SplitRangeParameters> CountByStatus { get; }
 
-    /// <summary>The same, limited to the rooms whose department, or one of its ancestors, is among Units.</summary>
-    public abstract SqlStatement<ScopedSplitRangeParameters> CountByStatusInUnits { get; }
+    /// <summary>The same, limited to the rooms a restricted caller sees (<see cref="RoomScope"/>).</summary>
+    public abstract SqlStatement<RestrictedSplitRangeParameters> CountByStatusRestricted { get; }
 
     /// <summary>
     /// What a split range (<see cref="SplitRangeParameters"/>) is counted from, joined by UNION ALL: cells(table, alias,
@@ -70,7 +70,7 @@ public abstract class SqlDialect
     /// <summary>The plain way: every room of the range read, for comparison (benchmarks, tests).</summary>
     public abstract SqlStatement<RangeParameters> ScanByStatus { get; }
 
-    public abstract SqlStatement<ScopedRangeParameters> ScanByStatusInUnits { get; }
+    public abstract SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; }
 
     /// <summary>The user's username and roles (one row per role) if it holds a login token with that hash.</summary>
     public SqlStatement<CallerParameters> FindCaller { get; } = new("""
@@ -86,7 +86,18 @@ public abstract class SqlDialect
 
     public SqlStatement<NoParameters> CountUnits { get; } = new("SELECT COUNT(*) FROM departments WHERE type = 'u'");
 
-    public SqlStatement<MonitorParameters> MonitorUnits { get; } = new("SELECT unit_id FROM unit_monitors WHERE monitor_id = @MonitorId");
+    /// <summary>What restricts a user: the units it monitors and the departments it is an agent of.</summary>
+    public SqlStatement<UserParameters> RestrictingIds { get; } = new("""
+        SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
+        UNION
+        SELECT department_id FROM department_agents WHERE agent_id = @UserId
+        """);
+
+    /// <summary>The stored departments that are among Units or have one of Units among their ancestors.</summary>
+    public abstract SqlStatement<UnitsParameters> DepartmentsReachedBy { get; }
+
+    /// <summary>Rooms an earlier release stored without what the current rules need: a re-import makes them exact.</summary>
+    public SqlStatement<NoParameters> CountRoomsNeedingReimport { get; } = new("SELECT COUNT(*) FROM rooms WHERE needs_reimport = 1");
 
     public SqlStatement<UsernameParameters> UserIdByUsername { get; } = new("SELECT id FROM users WHERE username = @Username");
 
@@ -110,10 +121,14 @@ public abstract class SqlDialect
     public abstract BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; }
 
     public abstract BatchStatement<RoomRow> UpsertRooms { get; }
+
+    /// <summary>Removes the rooms among Ids (a room no longer omnichannel); their counts are taken out by the caller.</summary>
+    public abstract SqlStatement<IdsParameters> DeleteRooms { get; }
     public abstract BatchStatement<UserRow> UpsertUsers { get; }
     public abstract BatchStatement<RoleRow> UpsertRoles { get; }
     public abstract BatchStatement<DepartmentRow> UpsertDepartments { get; }
     public abstract BatchStatement<UnitMonitorRow> UpsertUnitMonitors { get; }
+    public abstract BatchStatement<DepartmentAgentRow> UpsertDepartmentAgents { get; }
     public abstract BatchStatement<LoginTokenRow> InsertLoginTokens { get; }
 
     /// <summary>Deletes the list entries of the parents in Ids.</summary>
@@ -157,7 +172,7 @@ public abstract class SqlDialect
 }
 
 /// <summary>Tables whose rows are documents with an id column.</summary>
-public enum StoreTable { Rooms, Users, Roles, Departments, UnitMonitors }
+public enum StoreTable { Rooms, Users, Roles, Departments, UnitMonitors, DepartmentAgents }
 
 /// <summary>Tables that hold a document's list; rows are (parent, child).</summary>
 public enum ChildTable { UserRoles, LoginTokens, PermissionRoles, DepartmentAncestors }
@@ -171,6 +186,7 @@ public static class StoreTables
         StoreTable.Roles => "roles",
         StoreTable.Departments => "departments",
         StoreTable.UnitMonitors => "unit_monitors",
+        StoreTable.DepartmentAgents => "department_agents",
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
 

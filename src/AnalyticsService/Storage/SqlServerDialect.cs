@@ -41,31 +41,26 @@ public sealed partial class SqlServerDialect : SqlDialect
     private static string FromMilliseconds(string column) =>
         $"DATEADD(millisecond, {column} % 86400000, DATEADD(day, {column} / 86400000, CAST('19700101' AS datetime2(3))))";
 
-    /// <summary>The spec's status rules (section 4) over a row of rooms; the trigger of migration 0002 keeps the same.</summary>
-    private static string StatusColumns(string r) => $"""
-        CASE WHEN {r}.[open] = 1 AND {r}.on_hold = 0 AND {r}.served_by_id IS NOT NULL THEN 1 ELSE 0 END AS is_open,
-                   CASE WHEN {r}.[open] = 1 AND {r}.served_by_id IS NULL THEN 1 ELSE 0 END AS is_queued,
-                   CASE WHEN {r}.on_hold = 1 THEN 1 ELSE 0 END AS is_on_hold,
-                   CASE WHEN {r}.chat_duration IS NOT NULL AND {r}.chat_duration <> 0 THEN 1 ELSE 0 END AS is_closed
+    private const string UnitIds = "SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')";
+
+    /// <summary>Whether a row (of rooms, or a counts cell) is visible to a restricted caller (see the SQLite dialect).</summary>
+    private static string Visible(string kind, string departmentId, string ancestors) => $"""
+        ({kind} = 0
+                 OR ({kind} = 2 AND {departmentId} IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+                 OR EXISTS (SELECT 1 FROM OPENJSON({ancestors}) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN ({UnitIds})))
         """;
 
-    private static string InUnits(string departmentId, string ancestors) => $"""
-        ({departmentId} IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))
-                 OR EXISTS (SELECT 1 FROM OPENJSON({ancestors}) WITH (ancestor_id varchar(64) '$') a
-                            WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
-        """;
-
-    private static string Counts(bool inUnits)
+    private static string Counts(bool restricted)
     {
         string Cells(string table, string c, string period, string from, string to) => $"""
             SELECT {c}.total AS total, {c}.[open] AS is_open, {c}.queued AS is_queued, {c}.on_hold AS is_on_hold, {c}.closed AS is_closed
                 FROM dbo.{table} {c}
-                WHERE {c}.{period} >= {from} AND {c}.{period} < {to}{(inUnits ? " AND " + InUnits($"{c}.department_id", $"NULLIF({c}.department_ancestors, '')") : "")}
+                WHERE {c}.{period} >= {from} AND {c}.{period} < {to}{(restricted ? " AND " + Visible($"{c}.department_kind", $"{c}.department_id", $"NULLIF({c}.department_ancestors, '')") : "")}
             """;
         string Rooms(string from, string to) => $"""
-            SELECT CAST(1 AS bigint), {StatusColumns("r")}
+            SELECT CAST(1 AS bigint), CAST(r.is_open AS bigint), CAST(r.is_queued AS bigint), CAST(r.is_on_hold AS bigint), CAST(r.is_closed AS bigint)
                 FROM dbo.rooms r
-                WHERE r.t = 'l' AND r.ts >= {from} AND r.ts < {to}{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
+                WHERE r.t = 'l' AND r.ts >= {from} AND r.ts < {to}{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
             """;
         return $"""
             SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
@@ -76,23 +71,26 @@ public sealed partial class SqlServerDialect : SqlDialect
             """;
     }
 
-    public override SqlStatement<SplitRangeParameters> CountByStatus { get; } = new(Counts(inUnits: false));
+    public override SqlStatement<SplitRangeParameters> CountByStatus { get; } = new(Counts(restricted: false));
 
-    public override SqlStatement<ScopedSplitRangeParameters> CountByStatusInUnits { get; } = new(Counts(inUnits: true));
+    public override SqlStatement<RestrictedSplitRangeParameters> CountByStatusRestricted { get; } = new(Counts(restricted: true));
 
-    private static string Scan(bool inUnits) => $"""
-        SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(s.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(s.is_queued AS bigint)), 0) AS Queued,
-               COALESCE(SUM(CAST(s.is_on_hold AS bigint)), 0) AS OnHold, COALESCE(SUM(CAST(s.is_closed AS bigint)), 0) AS Closed
-        FROM (
-            SELECT {StatusColumns("r")}
-            FROM dbo.rooms r
-            WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(inUnits ? " AND " + InUnits("r.department_id", "r.department_ancestors") : "")}
-        ) AS s
+    private static string Scan(bool restricted) => $"""
+        SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(r.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(r.is_queued AS bigint)), 0) AS Queued,
+               COALESCE(SUM(CAST(r.is_on_hold AS bigint)), 0) AS OnHold, COALESCE(SUM(CAST(r.is_closed AS bigint)), 0) AS Closed
+        FROM dbo.rooms r
+        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
         """;
 
-    public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(inUnits: false));
+    public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(restricted: false));
 
-    public override SqlStatement<ScopedRangeParameters> ScanByStatusInUnits { get; } = new(Scan(inUnits: true));
+    public override SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; } = new(Scan(restricted: true));
+
+    public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new($"""
+        SELECT d.id FROM dbo.departments d WHERE d.id IN ({UnitIds})
+        UNION
+        SELECT a.department_id FROM dbo.department_ancestors a WHERE a.ancestor_id IN ({UnitIds})
+        """);
 
     public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new("""
         SELECT COUNT(*) FROM dbo.permission_roles
@@ -110,32 +108,35 @@ public sealed partial class SqlServerDialect : SqlDialect
     // UPDLOCK, HOLDLOCK: the rows stay locked until the transaction ends, so two writers of one room cannot both
     // take its old state out of room_counts.
     public override SqlStatement<IdsParameters> StoredRooms { get; } = new("""
-        SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.[open] AS bigint) AS [Open],
-               CAST(r.on_hold AS bigint) AS OnHold, r.served_by_id AS ServedById, r.chat_duration AS ChatDuration,
-               r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors
+        SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
+               CAST(r.is_queued AS bigint) AS IsQueued, CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed,
+               CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors
         FROM dbo.rooms r WITH (UPDLOCK, HOLDLOCK)
         WHERE r.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
         """);
 
     private static string AddToCounts(string table, string period) => $"""
         DECLARE @cells TABLE (
-            period int NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
+            period int NOT NULL, department_kind tinyint NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
             total bigint NOT NULL, [open] bigint NOT NULL, queued bigint NOT NULL, on_hold bigint NOT NULL, closed bigint NOT NULL,
-            PRIMARY KEY (period, department_id, department_ancestors));
-        INSERT INTO @cells (period, department_id, department_ancestors, total, [open], queued, on_hold, closed)
-        SELECT j.period, j.department_id, j.department_ancestors, j.total, j.[open], j.queued, j.on_hold, j.closed
+            PRIMARY KEY (period, department_kind, department_id, department_ancestors));
+        INSERT INTO @cells (period, department_kind, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT j.period, j.department_kind, j.department_id, j.department_ancestors, j.total, j.[open], j.queued, j.on_hold, j.closed
         FROM OPENJSON(@Batch) WITH (
-            period int '$.period', department_id varchar(64) '$.departmentId', department_ancestors varchar(1000) '$.departmentAncestors',
+            period int '$.period', department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
+            department_ancestors varchar(1000) '$.departmentAncestors',
             total bigint '$.total', [open] bigint '$.open', queued bigint '$.queued', on_hold bigint '$.onHold', closed bigint '$.closed') AS j;
         UPDATE c SET total = c.total + d.total, [open] = c.[open] + d.[open], queued = c.queued + d.queued,
                      on_hold = c.on_hold + d.on_hold, closed = c.closed + d.closed
         FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
-        JOIN @cells d ON d.period = c.{period} AND d.department_id = c.department_id AND d.department_ancestors = c.department_ancestors;
-        INSERT INTO dbo.{table} ({period}, department_id, department_ancestors, total, [open], queued, on_hold, closed)
-        SELECT d.period, d.department_id, d.department_ancestors, d.total, d.[open], d.queued, d.on_hold, d.closed
+        JOIN @cells d ON d.period = c.{period} AND d.department_kind = c.department_kind AND d.department_id = c.department_id
+                     AND d.department_ancestors = c.department_ancestors;
+        INSERT INTO dbo.{table} ({period}, department_kind, department_id, department_ancestors, total, [open], queued, on_hold, closed)
+        SELECT d.period, d.department_kind, d.department_id, d.department_ancestors, d.total, d.[open], d.queued, d.on_hold, d.closed
         FROM @cells d
         WHERE NOT EXISTS (SELECT 1 FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
-                          WHERE c.{period} = d.period AND c.department_id = d.department_id AND c.department_ancestors = d.department_ancestors);
+                          WHERE c.{period} = d.period AND c.department_kind = d.department_kind AND c.department_id = d.department_id
+                            AND c.department_ancestors = d.department_ancestors);
         """;
 
     public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new(AddToCounts("room_counts", "day"), AsJsonBatch: true);
@@ -147,29 +148,37 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override BatchStatement<RoomRow> UpsertRooms { get; } = new($"""
         DECLARE @rows TABLE (
             id varchar(64) NOT NULL PRIMARY KEY, t varchar(8) NOT NULL, ts datetime2(3) NOT NULL, [open] bit NOT NULL, on_hold bit NOT NULL,
-            served_by_id varchar(64) NULL, served_by_username nvarchar(255) NULL, served_by_ts datetime2(3) NULL, chat_duration float NULL,
-            closed_at datetime2(3) NULL, department_id varchar(64) NULL, department_ancestors varchar(1000) NULL, source_type varchar(32) NULL);
-        INSERT INTO @rows (id, t, ts, [open], on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                           department_id, department_ancestors, source_type)
-        SELECT j.id, j.t, {FromMilliseconds("j.ts")}, j.[open], j.on_hold, j.served_by_id, j.served_by_username,
+            served_by_kind tinyint NOT NULL, served_by_id varchar(64) NULL, served_by_username nvarchar(255) NULL, served_by_ts datetime2(3) NULL,
+            chat_duration float NULL, closed_at datetime2(3) NULL, department_kind tinyint NOT NULL, department_id varchar(64) NULL,
+            department_ancestors varchar(1000) NULL, source_type varchar(32) NULL,
+            is_open bit NOT NULL, is_queued bit NOT NULL, is_on_hold bit NOT NULL, is_closed bit NOT NULL);
+        INSERT INTO @rows (id, t, ts, [open], on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                           department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed)
+        SELECT j.id, j.t, {FromMilliseconds("j.ts")}, j.[open], j.on_hold, j.served_by_kind, j.served_by_id, j.served_by_username,
                {FromMilliseconds("j.served_by_ts")}, j.chat_duration, {FromMilliseconds("j.closed_at")},
-               j.department_id, j.department_ancestors, j.source_type
+               j.department_kind, j.department_id, j.department_ancestors, j.source_type, j.is_open, j.is_queued, j.is_on_hold, j.is_closed
         FROM OPENJSON(@Batch) WITH (
             id varchar(64) '$.id', t varchar(8) '$.t', ts bigint '$.ts', [open] bit '$.open', on_hold bit '$.onHold',
-            served_by_id varchar(64) '$.servedById', served_by_username nvarchar(255) '$.servedByUsername', served_by_ts bigint '$.servedByTs',
-            chat_duration float '$.chatDuration', closed_at bigint '$.closedAt', department_id varchar(64) '$.departmentId',
-            department_ancestors varchar(1000) '$.departmentAncestors', source_type varchar(32) '$.sourceType') AS j;
-        UPDATE r SET t = s.t, ts = s.ts, [open] = s.[open], on_hold = s.on_hold, served_by_id = s.served_by_id,
+            served_by_kind tinyint '$.servedByKind', served_by_id varchar(64) '$.servedById', served_by_username nvarchar(255) '$.servedByUsername',
+            served_by_ts bigint '$.servedByTs', chat_duration float '$.chatDuration', closed_at bigint '$.closedAt',
+            department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
+            department_ancestors varchar(1000) '$.departmentAncestors', source_type varchar(32) '$.sourceType',
+            is_open bit '$.isOpen', is_queued bit '$.isQueued', is_on_hold bit '$.isOnHold', is_closed bit '$.isClosed') AS j;
+        UPDATE r SET t = s.t, ts = s.ts, [open] = s.[open], on_hold = s.on_hold, served_by_kind = s.served_by_kind, served_by_id = s.served_by_id,
                      served_by_username = s.served_by_username, served_by_ts = s.served_by_ts, chat_duration = s.chat_duration,
-                     closed_at = s.closed_at, department_id = s.department_id, department_ancestors = s.department_ancestors,
-                     source_type = s.source_type
+                     closed_at = s.closed_at, department_kind = s.department_kind, department_id = s.department_id,
+                     department_ancestors = s.department_ancestors, source_type = s.source_type, is_open = s.is_open, is_queued = s.is_queued,
+                     is_on_hold = s.is_on_hold, is_closed = s.is_closed, needs_reimport = 0
         FROM dbo.rooms r JOIN @rows s ON s.id = r.id;
-        INSERT INTO dbo.rooms (id, t, ts, [open], on_hold, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                               department_id, department_ancestors, source_type)
-        SELECT s.id, s.t, s.ts, s.[open], s.on_hold, s.served_by_id, s.served_by_username, s.served_by_ts, s.chat_duration, s.closed_at,
-               s.department_id, s.department_ancestors, s.source_type
+        INSERT INTO dbo.rooms (id, t, ts, [open], on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                               department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed)
+        SELECT s.id, s.t, s.ts, s.[open], s.on_hold, s.served_by_kind, s.served_by_id, s.served_by_username, s.served_by_ts, s.chat_duration,
+               s.closed_at, s.department_kind, s.department_id, s.department_ancestors, s.source_type, s.is_open, s.is_queued, s.is_on_hold, s.is_closed
         FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.rooms r WHERE r.id = s.id);
         """, AsJsonBatch: true);
+
+    public override SqlStatement<IdsParameters> DeleteRooms { get; } = new(
+        "DELETE FROM dbo.rooms WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 
     public override BatchStatement<UserRow> UpsertUsers { get; } = new("""
         DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, username nvarchar(255) NULL, name nvarchar(255) NULL, active bit NOT NULL);
@@ -207,6 +216,20 @@ public sealed partial class SqlServerDialect : SqlDialect
         UPDATE m SET unit_id = s.unit_id, monitor_id = s.monitor_id, username = s.username FROM dbo.unit_monitors m JOIN @rows s ON s.id = m.id;
         INSERT INTO dbo.unit_monitors (id, unit_id, monitor_id, username)
         SELECT s.id, s.unit_id, s.monitor_id, s.username FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.unit_monitors m WHERE m.id = s.id);
+        """, AsJsonBatch: true);
+
+    public override BatchStatement<DepartmentAgentRow> UpsertDepartmentAgents { get; } = new("""
+        DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, agent_id varchar(64) NOT NULL, department_id varchar(64) NOT NULL,
+                             username nvarchar(255) NULL, department_enabled bit NOT NULL);
+        INSERT INTO @rows (id, agent_id, department_id, username, department_enabled)
+        SELECT j.id, j.agent_id, j.department_id, j.username, j.department_enabled
+        FROM OPENJSON(@Batch) WITH (id varchar(64) '$.id', agent_id varchar(64) '$.agentId', department_id varchar(64) '$.departmentId',
+                                    username nvarchar(255) '$.username', department_enabled bit '$.departmentEnabled') AS j;
+        UPDATE a SET agent_id = s.agent_id, department_id = s.department_id, username = s.username, department_enabled = s.department_enabled
+        FROM dbo.department_agents a JOIN @rows s ON s.id = a.id;
+        INSERT INTO dbo.department_agents (id, agent_id, department_id, username, department_enabled)
+        SELECT s.id, s.agent_id, s.department_id, s.username, s.department_enabled
+        FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.department_agents a WHERE a.id = s.id);
         """, AsJsonBatch: true);
 
     public override BatchStatement<LoginTokenRow> InsertLoginTokens { get; } = new($"""

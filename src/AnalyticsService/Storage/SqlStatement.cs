@@ -20,8 +20,11 @@ public sealed record NoParameters
 
 public sealed record RangeParameters(object Start, object End);
 
-/// <summary>Units: a JSON array of unit ids.</summary>
-public sealed record ScopedRangeParameters(object Start, object End, string Units);
+/// <summary>
+/// A restricted caller's range: Units, a JSON array of the units and departments that restrict it; Departments, a JSON
+/// array of the departments found through them (<see cref="RoomScope"/>).
+/// </summary>
+public sealed record RestrictedRangeParameters(object Start, object End, string Units, string Departments);
 
 /// <summary>
 /// A range cut as <see cref="RangeSplit"/> does: whole days [FirstDay, EndDay), whole hours [FirstHour, HeadHourEnd) and
@@ -30,11 +33,12 @@ public sealed record ScopedRangeParameters(object Start, object End, string Unit
 public sealed record SplitRangeParameters(object Start, object HeadEnd, object TailStart, object End,
     long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay);
 
-public sealed record ScopedSplitRangeParameters(object Start, object HeadEnd, object TailStart, object End,
-    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay, string Units)
+public sealed record RestrictedSplitRangeParameters(object Start, object HeadEnd, object TailStart, object End,
+    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour, long FirstDay, long EndDay, string Units, string Departments)
 {
-    public ScopedSplitRangeParameters(SplitRangeParameters range, string units) : this(range.Start, range.HeadEnd, range.TailStart, range.End,
-        range.FirstHour, range.HeadHourEnd, range.TailHourStart, range.EndHour, range.FirstDay, range.EndDay, units) { }
+    public RestrictedSplitRangeParameters(SplitRangeParameters range, string units, string departments) : this(range.Start, range.HeadEnd,
+        range.TailStart, range.End, range.FirstHour, range.HeadHourEnd, range.TailHourStart, range.EndHour, range.FirstDay, range.EndDay,
+        units, departments) { }
 }
 
 public sealed record CallerParameters(string UserId, string HashedToken);
@@ -42,7 +46,10 @@ public sealed record CallerParameters(string UserId, string HashedToken);
 /// <summary>Roles: a JSON array of role ids.</summary>
 public sealed record PermissionParameters(string Permission, string Roles);
 
-public sealed record MonitorParameters(string MonitorId);
+public sealed record UserParameters(string UserId);
+
+/// <summary>Units: a JSON array of ids.</summary>
+public sealed record UnitsParameters(string Units);
 
 public sealed record UsernameParameters(string Username);
 

@@ -3,10 +3,14 @@ using Dapper;
 
 namespace AnalyticsService.Storage;
 
-/// <summary>How many documents of a batch were new and how many replaced a stored one.</summary>
-public readonly record struct UpsertCounts(int Inserted, int Updated)
+/// <summary>
+/// How many documents of a batch were new, how many replaced a stored one, how many removed a stored one (a room no
+/// longer omnichannel) and how many were not kept (a room never stored that is not omnichannel).
+/// </summary>
+public readonly record struct UpsertCounts(int Inserted, int Updated, int Removed = 0, int Skipped = 0)
 {
-    public static UpsertCounts operator +(UpsertCounts a, UpsertCounts b) => new(a.Inserted + b.Inserted, a.Updated + b.Updated);
+    public static UpsertCounts operator +(UpsertCounts a, UpsertCounts b) =>
+        new(a.Inserted + b.Inserted, a.Updated + b.Updated, a.Removed + b.Removed, a.Skipped + b.Skipped);
 }
 
 /// <summary>
@@ -50,6 +54,9 @@ public sealed class StoreWriter(Store store)
     public Task UpsertUnitMonitorsAsync(IEnumerable<UnitMonitorRecord> monitors, CancellationToken cancellationToken = default) =>
         InOneTransactionAsync((session, ct) => session.UpsertUnitMonitorsAsync(monitors.ToList(), ct), cancellationToken);
 
+    public Task UpsertDepartmentAgentsAsync(IEnumerable<DepartmentAgentRecord> agents, CancellationToken cancellationToken = default) =>
+        InOneTransactionAsync((session, ct) => session.UpsertDepartmentAgentsAsync(agents.ToList(), ct), cancellationToken);
+
     /// <summary>Adds one login token to a user, as a login does.</summary>
     public Task AddLoginTokenAsync(string userId, LoginTokenRecord token, CancellationToken cancellationToken = default) =>
         InOneTransactionAsync((session, ct) => session.AddLoginTokenAsync(userId, token, ct), cancellationToken);
@@ -70,27 +77,34 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 {
     private SqlDialect Sql => store.Dialect;
 
-    /// <summary>Writes rooms and, in the same transaction, what they change in room_counts and room_counts_hourly: the only way rooms are written.</summary>
+    /// <summary>
+    /// Writes rooms and, in the same transaction, what they change in room_counts and room_counts_hourly: the only way
+    /// rooms are written. The store keeps omnichannel rooms only: a room of another type is not stored, and removes
+    /// the stored room of its id (a room that stopped being omnichannel stops counting).
+    /// </summary>
     public async Task<UpsertCounts> UpsertRoomsAsync(IReadOnlyList<RoomRecord> rooms, CancellationToken cancellationToken)
     {
-        // The last document of an id wins, as in MongoDB; each room must enter room_counts once.
-        var rows = rooms.Select(r => new RoomRow(r.Id, r.Type, Ms(r.Ts), r.Open, r.OnHold, r.ServedById,
-                r.ServedByUsername, Ms(r.ServedByTs), r.ChatDuration, Ms(r.ClosedAt), r.DepartmentId,
-                r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType))
-            .ToList();
+        // The last document of an id wins, as in MongoDB; each room must enter the counts once.
+        var rows = rooms.Select(RoomRow.Of).ToList();
         if (rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != rows.Count)
             rows = rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
-        await ExecuteAsync(Sql.UpsertRooms, rows, cancellationToken);
+        var storedIds = stored.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var kept = rows.Where(r => r.T == "l").ToList();
+        var removed = rows.Where(r => r.T != "l" && storedIds.Contains(r.Id)).Select(r => r.Id).ToList();
+        await ExecuteAsync(Sql.UpsertRooms, kept, cancellationToken);
+        if (removed.Count > 0)
+            await connection.ExecuteAsync(store.Command(Sql.DeleteRooms, Ids(removed), transaction, cancellationToken));
 
         foreach (var (_, changes) in _countChanges)
         {
             stored.ForEach(changes.Remove);
-            rows.ForEach(changes.Add);
+            kept.ForEach(changes.Add);
         }
         if (_countChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
-        return new UpsertCounts(rows.Count - stored.Count, stored.Count + rooms.Count - rows.Count);
+        var updated = kept.Count(r => storedIds.Contains(r.Id));
+        return new UpsertCounts(kept.Count - updated, updated + rooms.Count - rows.Count, removed.Count, rows.Count - kept.Count - removed.Count);
     }
 
     public async Task<UpsertCounts> UpsertUsersAsync(IReadOnlyList<UserRecord> users, CancellationToken cancellationToken)
@@ -141,6 +155,14 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         return Counts(monitors.Count, existing);
     }
 
+    public async Task<UpsertCounts> UpsertDepartmentAgentsAsync(IReadOnlyList<DepartmentAgentRecord> agents, CancellationToken cancellationToken)
+    {
+        var existing = await ExistingIdsAsync(StoreTable.DepartmentAgents, agents.Select(a => a.Id), cancellationToken);
+        await ExecuteAsync(Sql.UpsertDepartmentAgents,
+            Batch(agents.Select(a => new DepartmentAgentRow(a.Id, a.AgentId, a.DepartmentId, a.Username, a.DepartmentEnabled))), cancellationToken);
+        return Counts(agents.Count, existing);
+    }
+
     // What the session's room writes change in room_counts and room_counts_hourly, added up over its batches and
     // written before it commits: a cell many batches touch is written once (measured, a million rooms in random time
     // order: 15.9 s, where writing both tables' cells per batch took 24.0 s and the daily ones alone 18.5 s). Bounded,
@@ -177,8 +199,6 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     private static UpsertCounts Counts(int batch, HashSet<string> existing) => new(batch - existing.Count, existing.Count);
 
     private static long? Ms(DateTimeOffset? instant) => instant?.ToUnixTimeMilliseconds();
-
-    private static long Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 
     private static List<T> Batch<T>(IEnumerable<T> rows) => rows.ToList();
 
