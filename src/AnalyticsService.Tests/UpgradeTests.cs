@@ -1,0 +1,118 @@
+using AnalyticsService.Cli;
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// A store written by the previous release (schema version 4, its rows as that release wrote them) opens, migrates,
+/// says in one line that a re-import is needed, and after a re-import of the same export answers with the current rules.
+/// </summary>
+public sealed class UpgradeTests : IDisposable
+{
+    private readonly TempDirectory _root = new("analytics-upgrade-");
+    private string Database => _root.Combine("analytics.db");
+    private const string AdminToken = "admin-token-77aa01";
+    private const long Ts = 999_518_400_000; // 2001-09-03T12:00:00Z
+
+    public void Dispose() => _root.Dispose();
+
+    /// <summary>Migrations 1 to 4, with rooms written between the first and the rest, as the previous release left them.</summary>
+    private async Task WritePreviousReleaseStoreAsync()
+    {
+        var dialect = new SqliteDialect();
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(dialect.CreateMigrationsTable.Text);
+        foreach (var migration in SchemaMigrator.Load(dialect).Where(m => m.Version <= 4))
+        {
+            await connection.ExecuteAsync(migration.Sql);
+            await connection.ExecuteAsync(dialect.RecordMigration.Text, new MigrationParameters(migration.Version, migration.Name, DateTime.UtcNow));
+            if (migration.Version != 1)
+                continue;
+            // That release stored servedBy null, {} and a servedBy without _id as '', and a missing or null departmentId as NULL.
+            await connection.ExecuteAsync("""
+                INSERT INTO rooms (id, t, ts, open, on_hold, served_by_id, chat_duration, department_id, department_ancestors) VALUES
+                    ('r-served-null',  'l', @Ts, 1, 0, '',   NULL, NULL,    NULL),
+                    ('r-served-empty', 'l', @Ts, 1, 0, '',   NULL, NULL,    NULL),
+                    ('r-agent',        'l', @Ts, 1, 0, 'a1', NULL, 'dep-a', '["unit-a"]'),
+                    ('r-on-hold',      'l', @Ts, 1, 1, 'a1', NULL, 'dep-a', '["unit-a"]'),
+                    ('r-no-dep',       'l', @Ts, 0, 0, 'a1', 60,   NULL,    NULL),
+                    ('r-null-dep',     'l', @Ts, 0, 0, 'a1', 0,    NULL,    NULL);
+                INSERT INTO users (id, username) VALUES ('u-admin', 'boss');
+                INSERT INTO user_roles (user_id, role_id) VALUES ('u-admin', 'admin');
+                INSERT INTO login_tokens (user_id, hashed_token) VALUES ('u-admin', @Hash);
+                INSERT INTO permission_roles (permission_id, role_id) VALUES ('view-livechat-reports', 'admin');
+                """, new { Ts, Hash = LoginTokens.Hash(AdminToken) });
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
+    private async Task<(string Day, string Minutes)> BodiesAsync(AnalyticsFactory factory)
+    {
+        var client = await factory.RestAsync();
+        var admin = new TestUser("u-admin", AdminToken);
+        var (_, _, day) = await client.SendAsync(admin.Get($"{ConversationsByStatusPath}?start=2001-09-03&end=2001-09-04")).ReadAsync();
+        var (_, _, minutes) = await client.SendAsync(admin.Get($"{ConversationsByStatusPath}?start=2001-09-03T11:59:00Z&end=2001-09-03T12:01:00Z")).ReadAsync();
+        return (day, minutes);
+    }
+
+    private AnalyticsFactory Service() => new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={Database}");
+
+    [Fact]
+    public async Task A_previous_release_store_migrates_asks_for_a_re_import_and_is_exact_after_it()
+    {
+        await WritePreviousReleaseStoreAsync();
+
+        string warning;
+        await using (var factory = Service())
+        {
+            // Until the re-import, the rooms it could not tell apart keep the previous reading (served), from the
+            // counts and from the rooms alike.
+            var before = Bodies.Counts(6, ("Open", 3), ("Closed", 1), ("On_Hold", 1), ("Queued", 0));
+            Assert.Equal((before, before), await BodiesAsync(factory));
+            warning = Assert.Single(factory.Logs, line => line.Contains("import rocketchat_room.json again"));
+        }
+        Assert.Equal("Warning: 4 rooms were stored by an earlier release, which kept \"servedBy\": null like \"servedBy\": {} and a null " +
+            "departmentId like a missing one: import rocketchat_room.json again to count them exactly (until then they count as served and " +
+            "as having no department).", warning);
+
+        // The same rooms, exported from MongoDB, imported again.
+        var export = _root.Combine("export");
+        Directory.CreateDirectory(export);
+        File.WriteAllText(Path.Combine(export, "rocketchat_room.json"), string.Join("\n",
+            """{"_id":"r-served-null","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"open":true,"servedBy":null}""",
+            """{"_id":"r-served-empty","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"open":true,"servedBy":{}}""",
+            """{"_id":"r-agent","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"open":true,"servedBy":{"_id":"a1"},"departmentId":"dep-a","departmentAncestors":["unit-a"]}""",
+            """{"_id":"r-on-hold","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"open":true,"onHold":true,"servedBy":{"_id":"a1"},"departmentId":"dep-a","departmentAncestors":["unit-a"]}""",
+            """{"_id":"r-no-dep","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"servedBy":{"_id":"a1"},"metrics":{"chatDuration":60}}""",
+            """{"_id":"r-null-dep","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"servedBy":{"_id":"a1"},"metrics":{"chatDuration":0},"departmentId":null}"""));
+        var (errors, output) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await ImportTool.RunAsync(CommandLine.Parse(["import", export, $"--ConnectionStrings:Analytics=Data Source={Database}"]), output, errors));
+        SqliteConnection.ClearAllPools();
+
+        await using (var factory = Service())
+        {
+            var after = Bodies.Counts(6, ("Open", 2), ("Closed", 1), ("Queued", 1), ("On_Hold", 1));
+            Assert.Equal((after, after), await BodiesAsync(factory));
+            Assert.DoesNotContain(factory.Logs, line => line.Contains("import rocketchat_room.json again"));
+        }
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        Assert.Equal([("r-agent", 2L, 2L), ("r-no-dep", 2L, 0L), ("r-null-dep", 2L, 1L), ("r-on-hold", 2L, 2L), ("r-served-empty", 2L, 0L), ("r-served-null", 1L, 0L)],
+            await connection.QueryAsync<(string, long, long)>("SELECT id, served_by_kind, department_kind FROM rooms ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task A_store_of_the_current_release_asks_for_nothing()
+    {
+        await using var factory = Service();
+        await factory.RestAsync();
+        await factory.AddRoomsAsync(Rooms.Queued(Rooms.At("2001-09-03T12:00:00Z")));
+
+        Assert.DoesNotContain(factory.Logs, line => line.Contains("import rocketchat_room.json again"));
+        Assert.Contains(factory.Logs, line => line == "Information: Applied schema migration 5 0005_truthiness_and_restriction");
+    }
+}
