@@ -4,7 +4,7 @@ using static AnalyticsService.Tests.Infrastructure.Rooms;
 
 namespace AnalyticsService.Tests;
 
-/// <summary>Which rooms count, in which status, and the order of the answer (spec sections 4 and 5).</summary>
+/// <summary>Which rooms count, in which status, and the order of the answer (docs/behaviour.md, sections 4 and 6).</summary>
 public sealed class ConversationsByStatusTests(ConversationsByStatusTests.Fixture fixture) : IClassFixture<ConversationsByStatusTests.Fixture>
 {
     public sealed class Fixture : IAsyncLifetime

@@ -2,7 +2,7 @@ using AnalyticsService.Dates;
 
 namespace AnalyticsService.Tests;
 
-/// <summary>What moment.js's moment(string) accepts and the instant it gives (spec section 3).</summary>
+/// <summary>What moment.js's moment(string) accepts and the instant it gives (docs/behaviour.md, section 3).</summary>
 public sealed class MomentDateTests
 {
     [Theory]

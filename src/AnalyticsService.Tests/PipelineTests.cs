@@ -8,7 +8,7 @@ using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
 namespace AnalyticsService.Tests;
 
 /// <summary>
-/// Every row of the spec's pipeline table, over REST and over gRPC, including the order of the checks:
+/// Every row of the pipeline table (docs/behaviour.md, section 1), over REST and over gRPC, including the order of the checks:
 /// authentication, query schema, permission, dates, result. Callers and permissions read from the store on every call.
 /// </summary>
 public sealed class PipelineTests(PipelineTests.Fixture fixture) : PipelineTestCases<PipelineTests.Fixture>(fixture), IClassFixture<PipelineTests.Fixture>

@@ -1,6 +1,6 @@
 namespace AnalyticsService.Tests.Infrastructure;
 
-/// <summary>Rocket.Chat's bodies, byte for byte (spec section 1 and the documentation page).</summary>
+/// <summary>Rocket.Chat's bodies, byte for byte (docs/behaviour.md, section 1).</summary>
 public static class Bodies
 {
     public const string NotLoggedIn = """{"status":"error","message":"You must be logged in to do this."}""";

@@ -15,7 +15,7 @@ namespace AnalyticsService.Hosting;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The interceptors every call passes, outermost first: the spec's pipeline order (its section 1).</summary>
+    /// <summary>The interceptors every call passes, outermost first: the pipeline's order (docs/behaviour.md, section 1).</summary>
     private static readonly Type[] Pipeline =
     [
         typeof(RestResponseInterceptor),

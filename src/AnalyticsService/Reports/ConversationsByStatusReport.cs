@@ -4,7 +4,7 @@ using AnalyticsService.Storage;
 
 namespace AnalyticsService.Reports;
 
-/// <summary>Shapes status counts into Rocket.Chat's answer (spec section 5).</summary>
+/// <summary>Shapes status counts into Rocket.Chat's answer (docs/behaviour.md, section 6).</summary>
 public static class ConversationsByStatusReport
 {
     // The same numbers give the same message; messages are only read once built, so one can answer many calls.

@@ -1,7 +1,7 @@
 -- Counts per UTC day, department and department ancestors of omnichannel rooms by status. Every write of rooms
 -- (WriteSession.UpsertRoomsAsync, the only one) adds its changes here in the same transaction. A report sums the
 -- whole days of its range here and reads only the partial days at its edges from rooms, so its cost does not grow
--- with the number of rooms in the range. The status rules are the spec's (section 4), as in RoomStatus.
+-- with the number of rooms in the range. The status rules are docs/behaviour.md's, as in RoomStatus.
 CREATE TABLE room_counts (
     day                  INTEGER NOT NULL, -- floor(ts / 86400000): days since 1970-01-01, UTC
     department_id        TEXT    NOT NULL, -- '' when the room has none
