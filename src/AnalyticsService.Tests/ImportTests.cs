@@ -65,15 +65,7 @@ public sealed class ImportTests : IDisposable
         {"_id":"livechat-manager","scope":"Users"}
         """;
 
-    private async Task<(int Exit, string Output, string Errors)> ImportAsync(params string[] extra)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var args = new[] { "import", Export, $"--ConnectionStrings:Analytics=Data Source={Database}" }.Concat(extra).ToArray();
-        var exit = await ImportTool.RunAsync(CommandLine.Parse(args), output, errors);
-        SqliteConnection.ClearAllPools();
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private Task<(int Exit, string Output, string Errors)> ImportAsync(params string[] extra) => ImportCommand.RunAsync(Export, Database, extra);
 
     private async Task<(int Status, string Body)> QueryAsync(string userId, string token, string query)
     {

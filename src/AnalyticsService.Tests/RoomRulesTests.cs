@@ -1,4 +1,3 @@
-using AnalyticsService.Cli;
 using AnalyticsService.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -31,11 +30,9 @@ public sealed class RoomRulesTests : IDisposable
 
     private async Task<string> ImportAsync()
     {
-        var (output, errors) = (new StringWriter(), new StringWriter());
-        var exit = await ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={Database}"]), output, errors);
-        SqliteConnection.ClearAllPools();
-        Assert.Equal((0, ""), (exit, errors.ToString()));
-        return output.ToString();
+        var (exit, output, errors) = await ImportCommand.RunAsync(Export, Database);
+        Assert.Equal((0, ""), (exit, errors));
+        return output;
     }
 
     private AnalyticsFactory Service() => new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={Database}");

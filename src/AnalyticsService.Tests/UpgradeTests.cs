@@ -1,4 +1,3 @@
-using AnalyticsService.Cli;
 using AnalyticsService.Storage;
 using AnalyticsService.Tests.Infrastructure;
 using Dapper;
@@ -90,9 +89,7 @@ public sealed class UpgradeTests : IDisposable
             """{"_id":"r-on-hold","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"open":true,"onHold":true,"servedBy":{"_id":"a1"},"departmentId":"dep-a","departmentAncestors":["unit-a"]}""",
             """{"_id":"r-no-dep","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"servedBy":{"_id":"a1"},"metrics":{"chatDuration":60}}""",
             """{"_id":"r-null-dep","t":"l","ts":{"$date":"2001-09-03T12:00:00.000Z"},"servedBy":{"_id":"a1"},"metrics":{"chatDuration":0},"departmentId":null}"""));
-        var (errors, output) = (new StringWriter(), new StringWriter());
-        Assert.Equal(0, await ImportTool.RunAsync(CommandLine.Parse(["import", export, $"--ConnectionStrings:Analytics=Data Source={Database}"]), output, errors));
-        SqliteConnection.ClearAllPools();
+        Assert.Equal(0, (await ImportCommand.RunAsync(export, Database)).Exit);
 
         await using (var factory = Service())
         {
