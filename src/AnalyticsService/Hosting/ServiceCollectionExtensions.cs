@@ -10,6 +10,7 @@ using AnalyticsService.Services;
 using AnalyticsService.Storage;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Grpc.AspNetCore.Server.Model;
 
 namespace AnalyticsService.Hosting;
 
@@ -32,7 +33,13 @@ public static class ServiceCollectionExtensions
         // The interceptors hold no per-call state: one instance each, rather than one per call.
         foreach (var interceptor in Pipeline)
             services.AddSingleton(interceptor);
-        services.AddGrpc().AddServiceOptions<DashboardsService>(options =>
+        var grpc = services.AddGrpc();
+        // Every service bound with requests that fail cleanly when they cannot be read, in place of grpc-dotnet's binder.
+        foreach (var binder in services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToList())
+            services.Remove(binder);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(ReadableRequestServiceMethodProvider<>));
+        grpc.AddServiceOptions<DashboardsService>(options =>
         {
             foreach (var interceptor in Pipeline)
                 options.Interceptors.Add(interceptor);

@@ -1,0 +1,34 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+
+namespace AnalyticsService.Hosting;
+
+/// <summary>
+/// gRPC method names are case-sensitive, but ASP.NET Core's routing is not: "/analytics.v1.dashboards/getconversationsbystatus"
+/// reaches the handler. A gRPC call whose path is not the method's exact name is answered UNIMPLEMENTED here, before
+/// any interceptor runs, as an unknown method is. REST paths (transcoding) stay case-insensitive, as Rocket.Chat's are.
+/// </summary>
+public sealed class GrpcMethodNameMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<GrpcMethodMetadata>() is { } method
+            && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null
+            && !IsExactly(context.Request.Path.Value, method.Method.ServiceName, method.Method.Name))
+        {
+            // A trailers-only response, as grpc-dotnet answers an unknown method.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "12";
+            context.Response.Headers["grpc-message"] = "Method is unimplemented.";
+            return Task.CompletedTask;
+        }
+        return next(context);
+    }
+
+    private static bool IsExactly(string? path, string service, string name) =>
+        path is not null && path.Length == service.Length + name.Length + 2 && path[0] == '/' && path[service.Length + 1] == '/'
+        && string.CompareOrdinal(path, 1, service, 0, service.Length) == 0
+        && string.CompareOrdinal(path, service.Length + 2, name, 0, name.Length) == 0;
+}
