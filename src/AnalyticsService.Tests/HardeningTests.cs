@@ -80,4 +80,28 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.Empty(ErrorLogs);
         Assert.DoesNotContain(_factory.Logs, line => line.Contains("   at ", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("X-Auth-Token")]
+    [InlineData("X-User-Id")]
+    public async Task A_credential_header_sent_twice_is_not_a_login_over_rest_or_grpc(string header)
+    {
+        var client = await _factory.RestAsync();
+        var value = header == "X-User-Id" ? _admin.Id : _admin.Token;
+        var request = _admin.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01");
+        request.Headers.Remove(header);
+        request.Headers.TryAddWithoutValidation(header, [value, value]);
+        var metadata = new Metadata();
+        foreach (var entry in _admin.Headers)
+            metadata.Add(entry);
+        metadata.Add(header.ToLowerInvariant(), value);
+
+        var (status, _, body) = await client.SendAsync(request).ReadAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync("analytics.v1.Dashboards", "GetConversationsByStatus", Request(), metadata));
+
+        Assert.Equal((401, Bodies.NotLoggedIn), (status, body));
+        Assert.Equal((StatusCode.Unauthenticated, "You must be logged in to do this."), (error.StatusCode, error.Status.Detail));
+        // Sent once, the same credentials log in.
+        Assert.Equal(200, (await client.SendAsync(_admin.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01")).ReadAsync()).Status);
+    }
 }

@@ -11,13 +11,19 @@ public static class CallContextExtensions
         context.GetHttpContext().GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is not null;
 
     /// <summary>
-    /// A request header's first value, from the HTTP request itself: gRPC metadata and REST headers alike, without
-    /// building the call's whole <see cref="ServerCallContext.RequestHeaders"/> collection for two names.
+    /// A request header, from the HTTP request itself: gRPC metadata and REST headers alike, without building the
+    /// call's whole <see cref="ServerCallContext.RequestHeaders"/> collection for two names. A header sent more than
+    /// once is its values joined with ", ", as Node gives it to Rocket.Chat (so duplicated credentials are not a login).
     /// </summary>
     public static string? RequestHeader(this ServerCallContext context, string name)
     {
         var values = context.GetHttpContext().Request.Headers[name];
-        return values.Count > 0 ? values[0] : null;
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => string.Join(", ", values.ToArray()),
+        };
     }
 
     public static void SetCaller(this ServerCallContext context, Caller caller) => context.UserState[typeof(Caller)] = caller;
