@@ -127,6 +127,36 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Each_listener_serves_only_what_it_is_for()
+    {
+        // h2c on the gRPC port: REST routes (any case) and /ping are not found there; gRPC is.
+        using var h2c = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var path in new[] { $"{ConversationsByStatusPath}?{DemoRange()}", $"{ConversationsByStatusPath.ToUpperInvariant()}?{DemoRange()}", "/ping" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{Service.GrpcPort}{path}")
+            {
+                Version = System.Net.HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Headers.Add("X-User-Id", Service.DemoUserId);
+            request.Headers.Add("X-Auth-Token", Service.DemoToken);
+            using var response = await h2c.SendAsync(request);
+            Assert.Equal((404, ""), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
+
+        // HTTP/1.1 on the REST port: a gRPC method's path is not found there.
+        var grpcOverHttp1 = $"POST /analytics.v1.Dashboards/GetConversationsByStatus HTTP/1.1\r\nHost: l\r\nContent-Type: application/grpc\r\n" +
+            $"Content-Length: 0\r\nConnection: close\r\nX-User-Id: {Service.DemoUserId}\r\nX-Auth-Token: {Service.DemoToken}\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 404 ", await SendRawAsync(grpcOverHttp1));
+
+        // And each still serves its own.
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.NotEqual(HealthCheckResponse.Types.ServingStatus.Unknown, health.Status);
+        Assert.StartsWith("HTTP/1.1 200 ", await SendRawAsync("GET /ping HTTP/1.1\r\nHost: l\r\nConnection: close\r\n\r\n"));
+    }
+
+    [Fact]
     public async Task A_request_kestrel_cannot_parse_gets_a_400_and_the_server_keeps_serving()
     {
         // A bare CR inside a header value: the classic header-injection attempt.

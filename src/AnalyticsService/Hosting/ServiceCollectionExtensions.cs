@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
             // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
         services.AddGrpcReflection();
+        services.AddListeners();
         // Like Node, read header bytes above 0x7F as Latin-1 instead of refusing the request: an odd X-User-Id
         // then gets Rocket.Chat's 401, not an empty 400 from the server.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>

@@ -9,6 +9,7 @@ public static class WebApplicationExtensions
     {
         if (app.Services.GetRequiredService<ForwardedHeadersSettings>().Any)
             app.UseForwardedHeaders();
+        app.UseMiddleware<ListenerRoutesMiddleware>();
         app.UseMiddleware<GrpcMethodNameMiddleware>();
         app.UseMiddleware<RawQueryMiddleware>();
         app.MapGrpcService<DashboardsService>();

@@ -1,0 +1,57 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace AnalyticsService.Hosting;
+
+/// <summary>
+/// The two listeners of appsettings.json, each serving what README's table says: <c>Rest</c> (HTTP/1.1) the REST
+/// routes and plain HTTP endpoints, <c>Grpc</c> (h2c) the gRPC services. Each connection is tagged with the name of
+/// the listener that accepted it; <see cref="ListenerRoutesMiddleware"/> answers 404 to what the other one serves.
+/// </summary>
+public static class Listeners
+{
+    public const string Rest = "Rest";
+    public const string Grpc = "Grpc";
+
+    public static IServiceCollection AddListeners(this IServiceCollection services)
+    {
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
+            kestrel.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false)
+                .Endpoint(Rest, endpoint => Tag(endpoint.ListenOptions, Rest))
+                .Endpoint(Grpc, endpoint => Tag(endpoint.ListenOptions, Grpc)));
+        return services;
+    }
+
+    private static void Tag(ListenOptions listen, string name) =>
+        listen.Use(next => connection =>
+        {
+            connection.Items[typeof(Listeners)] = name;
+            return next(connection);
+        });
+
+    /// <summary>The name of the listener that accepted this request's connection; null when not one of the two (a test server).</summary>
+    public static string? Of(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(typeof(Listeners), out var name) == true ? name as string : null;
+}
+
+/// <summary>A request for what the other listener serves is answered 404, whatever its path's case.</summary>
+public sealed class ListenerRoutesMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var listener = Listeners.Of(context);
+        if (listener is null)
+            return next(context);
+        var metadata = context.GetEndpoint()?.Metadata;
+        var grpc = metadata?.GetMetadata<GrpcMethodMetadata>() is not null && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null;
+        var gRpcRequest = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+        // On the gRPC listener only gRPC calls (grpc-dotnet answers an unknown method itself); on the REST listener no gRPC.
+        if (listener == Listeners.Grpc ? grpc || gRpcRequest : !grpc)
+            return next(context);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+}
