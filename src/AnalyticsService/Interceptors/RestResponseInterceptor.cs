@@ -31,15 +31,31 @@ public sealed class RestResponseInterceptor : Interceptor
         catch (Exception ex) when (ex is ApiException or not (RpcException or OperationCanceledException) && !response.HasStarted)
         {
             // Anything unforeseen is still answered in Rocket.Chat's shape; transcoding logs the exception.
-            var error = (ex as ApiException)?.Error ?? ApiError.Internal;
-            var body = error.ToRestBody();
-            response.StatusCode = error.HttpStatus;
-            response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body, context.CancellationToken);
-            await response.CompleteAsync();
+            if (!context.CancellationToken.IsCancellationRequested)
+                await WriteAsync(response, (ex as ApiException)?.Error ?? ApiError.Internal);
             // Transcoding still writes its own error body after this; it goes nowhere.
             response.Body = Stream.Null;
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The whole body, its length declared: written without the call's token, so a client that goes away meanwhile
+    /// cannot leave it half-written (Kestrel drops what is written to a closed connection, and that is no error).
+    /// </summary>
+    private static async Task WriteAsync(HttpResponse response, ApiError error)
+    {
+        var body = error.ToRestBody();
+        response.StatusCode = error.HttpStatus;
+        response.ContentLength = body.Length;
+        try
+        {
+            await response.Body.WriteAsync(body, CancellationToken.None);
+            await response.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The connection is gone: nobody is left to answer.
         }
     }
 }
