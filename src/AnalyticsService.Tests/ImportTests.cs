@@ -236,7 +236,68 @@ public sealed class ImportTests : IDisposable
         var e3 = new StringWriter();
         var unreachable = await ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3);
         Assert.Equal(1, unreachable);
-        Assert.Equal("The store cannot be reached: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
+        Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
+    }
+
+    private string ManyRooms(int count) => string.Join("\n", Enumerable.Range(0, count).Select(i =>
+        $$"""{"_id":"room-{{i}}","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true,"fname":"{{new string('x', 200)}}"}"""));
+
+    [Fact]
+    public async Task A_read_only_store_is_named_as_such_and_keeps_what_it_had()
+    {
+        WriteV1();
+        await ImportAsync();
+        File("rocketchat_room.json", ManyRooms(10));
+
+        var (exit, output, errors) = await ImportCommand.RunAsync(Export, $"{Database};Mode=ReadOnly");
+
+        Assert.Equal((1, "", $"The store is read-only: {Database}."), (exit, output, errors.Trim()));
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
+    }
+
+    [Fact]
+    public async Task A_store_locked_by_another_writer_is_named_as_such()
+    {
+        WriteV1();
+        await ImportAsync();
+        await using var other = new SqliteConnection($"Data Source={Database}");
+        await other.OpenAsync();
+        await using var transaction = other.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: holds the write lock
+
+        var (exit, _, errors) = await ImportCommand.RunAsync(Export, $"{Database};Default Timeout=1", "--Database:CommandTimeoutSeconds=1");
+
+        Assert.Equal((1, $"The store is locked by another writer: {Database}."), (exit, errors.Trim()));
+    }
+
+    [SkippableFact]
+    public async Task A_full_disk_is_named_as_such_and_nothing_of_the_file_is_kept()
+    {
+        // A small file system of the test's own: a tmpfs of 1 MiB (needs the right to mount, as root has here).
+        var disk = _root.Combine("small-disk");
+        Directory.CreateDirectory(disk);
+        var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk])
+            { RedirectStandardError = true })!;
+        Skip.IfNot(mount.WaitForExit(10_000) && mount.ExitCode == 0, $"cannot mount a small tmpfs here: {mount.StandardError.ReadToEnd().Trim()}");
+        try
+        {
+            var store = Path.Combine(disk, "analytics.db");
+            WriteV1();
+            File("rocketchat_room.json", ManyRooms(20_000));
+
+            var (exit, output, errors) = await ImportCommand.RunAsync(Export, store);
+
+            Assert.Equal((1, $"The disk holding the store is full: {store}."), (exit, errors.Trim()));
+            Assert.Equal("", output);
+            await using var connection = new SqliteConnection($"Data Source={store}");
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
+            Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users")); // files before it were kept
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            System.Diagnostics.Process.Start("umount", [disk])!.WaitForExit(10_000);
+        }
     }
 
     private async Task<string> SnapshotAsync()

@@ -40,7 +40,7 @@ public static class ImportTool
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
-            await errors.WriteLineAsync($"The store cannot be reached: {(ex is AggregateException aggregate ? aggregate.InnerExceptions[^1] : ex).Message}");
+            await errors.WriteLineAsync(StoreFailures.Describe(ex, services.GetRequiredService<Store>().Location));
             return 1;
         }
     }

@@ -39,6 +39,9 @@ public abstract class SqlDialect
 
     public SqlStatement<NoParameters> BumpStoreVersion { get; } = new("UPDATE store_version SET version = version + 1 WHERE id = 1");
 
+    /// <summary>Where a connection string points, for messages (a file; a server and database), without its credentials.</summary>
+    public abstract string Location(string connectionString);
+
     /// <summary>How an instant is sent and stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 

@@ -37,6 +37,9 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.UtcDateTime;
 
+    public override string Location(string connectionString) =>
+        new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString) is var builder ? $"{builder.DataSource}/{builder.InitialCatalog}" : "";
+
     // Unix milliseconds (how batches carry instants) to datetime2(3), exact for any instant of years 0001 to 9999.
     private static string FromMilliseconds(string column) =>
         $"DATEADD(millisecond, {column} % 86400000, DATEADD(day, {column} / 86400000, CAST('19700101' AS datetime2(3))))";

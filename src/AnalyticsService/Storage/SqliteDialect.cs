@@ -21,6 +21,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
+    public override string Location(string connectionString) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource is var file && file.Length > 0 && file != ":memory:"
+            ? Path.GetFullPath(file) : file;
+
     /// <summary>
     /// Whether a row (of rooms, or a counts cell) is visible to a restricted caller: @Units holds the units and departments
     /// that restrict it, @Departments the departments found through them (see RoomScopes).

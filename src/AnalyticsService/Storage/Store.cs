@@ -12,6 +12,9 @@ public sealed class Store(DbProviderFactory factory, SqlDialect dialect, StoreCo
 {
     public SqlDialect Dialect { get; } = dialect;
 
+    /// <summary>Where the store is, for messages: a file, or a server and database; never credentials.</summary>
+    public string Location => Dialect.Location(connectionStrings.Primary);
+
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(connectionStrings.Primary, cancellationToken);
 
     /// <summary>A connection for report queries: the readable secondary when one is configured.</summary>
