@@ -17,7 +17,7 @@ namespace AnalyticsService.Hosting;
 public static class ServiceCollectionExtensions
 {
     /// <summary>The interceptors every call passes, outermost first: the pipeline's order (docs/behaviour.md, section 1).</summary>
-    private static readonly Type[] Pipeline =
+    public static IReadOnlyList<Type> Pipeline { get; } =
     [
         typeof(RestResponseInterceptor),
         typeof(StoreFailureInterceptor),

@@ -9,7 +9,7 @@ namespace AnalyticsService.Interceptors;
 /// Step 1: the caller is a user (x-user-id) holding a login token (x-auth-token) whose Meteor hash,
 /// base64(sha256(utf8(token))), is stored for that user.
 /// </summary>
-public sealed class AuthenticationInterceptor(IdentityStore identities) : Interceptor
+public sealed class AuthenticationInterceptor(IdentityStore identities) : UnaryPipelineInterceptor
 {
     public const string UserIdHeader = "x-user-id";
     public const string AuthTokenHeader = "x-auth-token";

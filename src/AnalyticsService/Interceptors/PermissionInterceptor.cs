@@ -6,7 +6,7 @@ using Grpc.Core.Interceptors;
 namespace AnalyticsService.Interceptors;
 
 /// <summary>Step 4: one of the caller's roles holds the permission the endpoint requires.</summary>
-public sealed class PermissionInterceptor(IdentityStore identities) : Interceptor
+public sealed class PermissionInterceptor(IdentityStore identities) : UnaryPipelineInterceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)

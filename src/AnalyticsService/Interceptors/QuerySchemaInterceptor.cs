@@ -11,7 +11,7 @@ namespace AnalyticsService.Interceptors;
 /// Step 3: the endpoint's query schema. REST calls are checked on the raw query string, since transcoding
 /// binds only the fields it knows and silently drops the rest; gRPC calls on the fields set in the message.
 /// </summary>
-public sealed class QuerySchemaInterceptor : Interceptor
+public sealed class QuerySchemaInterceptor : UnaryPipelineInterceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)

@@ -13,7 +13,7 @@ namespace AnalyticsService.Interceptors;
 /// holders of api-bypass-rate-limit are not limited). Reports X-RateLimit-Limit, -Remaining and -Reset (epoch
 /// milliseconds) as response headers, REST and gRPC alike.
 /// </summary>
-public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStore identities, IOptions<RateLimitOptions> options, TimeProvider clock) : Interceptor
+public sealed class RateLimitInterceptor(ClientRateLimiter limiter, IdentityStore identities, IOptions<RateLimitOptions> options, TimeProvider clock) : UnaryPipelineInterceptor
 {
     public const string BypassPermission = "api-bypass-rate-limit";
 

@@ -8,7 +8,7 @@ namespace AnalyticsService.Interceptors;
 /// Gives REST callers Rocket.Chat's response shape: <c>application/json</c>, and on failure Rocket.Chat's error
 /// body and status instead of transcoding's google.rpc.Status JSON. gRPC calls pass through untouched.
 /// </summary>
-public sealed class RestResponseInterceptor : Interceptor
+public sealed class RestResponseInterceptor : UnaryPipelineInterceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>

@@ -9,7 +9,7 @@ namespace AnalyticsService.Interceptors;
 /// Answers 503 / Unavailable when the store cannot be reached or does not answer in time. A call whose client went
 /// away or whose deadline passed cancels its SQL command (every command takes the call's token); that is no failure.
 /// </summary>
-public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : Interceptor
+public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : UnaryPipelineInterceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
