@@ -1,5 +1,6 @@
 using AnalyticsService.Storage;
 using AnalyticsService.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
 
 namespace AnalyticsService.Tests;
@@ -12,16 +13,17 @@ public sealed class AuthCacheTests
     [Fact]
     public async Task A_revoked_token_stops_working_within_the_cache_lifetime()
     {
-        await using var factory = new AnalyticsFactory().With("Analytics:AuthCacheSeconds", "1");
+        var clock = new FakeTimeProvider();
+        await using var factory = new AnalyticsFactory().With("Analytics:AuthCacheSeconds", "1").WithClock(clock);
         var manager = await factory.CreateUserAsync("livechat-manager");
         var client = await factory.RestAsync();
         Assert.Equal(200, (await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
 
         await factory.Writer.UpsertUsersAsync([new UserRecord(manager.Id, manager.Id, ["livechat-manager"], [])]); // logged out everywhere
-        var revokedAt = DateTime.UtcNow;
+        clock.Advance(TimeSpan.FromMilliseconds(999));
         var cached = await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync();
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2) - (DateTime.UtcNow - revokedAt));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         var after = await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync();
 
         Assert.Equal(200, cached.Status); // still within the second the setting allows
@@ -33,7 +35,8 @@ public sealed class AuthCacheTests
     {
         foreach (var (seconds, refusedAtOnce) in new[] { ("1", false), ("0", true) })
         {
-            await using var factory = new AnalyticsFactory().With("Analytics:AuthCacheSeconds", seconds);
+            var clock = new FakeTimeProvider();
+            await using var factory = new AnalyticsFactory().With("Analytics:AuthCacheSeconds", seconds).WithClock(clock);
             var manager = await factory.CreateUserAsync("livechat-manager");
             var client = await factory.RestAsync();
             Assert.Equal(200, (await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
@@ -42,7 +45,7 @@ public sealed class AuthCacheTests
             var next = await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync();
             Assert.Equal(refusedAtOnce ? 403 : 200, next.Status);
 
-            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            clock.Advance(TimeSpan.FromSeconds(1));
             var (status, _, body) = await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync();
             Assert.Equal((403, Bodies.NotPermitted), (status, body));
         }

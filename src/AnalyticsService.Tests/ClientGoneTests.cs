@@ -45,6 +45,7 @@ public sealed class ClientGoneTests
             services.Configure<GrpcServiceOptions<DashboardsService>>(options => options.Interceptors.Add<GateInterceptor>());
         }));
         var client = gated.CreateClient();
+        client.Timeout = AnalyticsFactory.CallTimeout;
         using var leaving = new CancellationTokenSource();
 
         var call = client.SendAsync(admin.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01"), leaving.Token);

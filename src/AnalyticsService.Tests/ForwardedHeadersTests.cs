@@ -29,7 +29,7 @@ public sealed class ForwardedHeadersTests
 
     private static async Task<int> CallFromAsync(ServiceProcess service, TestUser user, string forwardedFor)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{service.RestPort}") };
+        using var client = service.Rest();
         var request = user.Get($"{ConversationsByStatusPath}?start=2020-01-01&end=2020-02-01");
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         using var response = await client.SendAsync(request);

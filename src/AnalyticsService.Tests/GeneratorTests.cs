@@ -18,7 +18,8 @@ public sealed class GeneratorTests : IDisposable
     {
         var directory = _root.Combine(name);
         var output = new StringWriter();
-        Assert.Equal(0, GenerateTool.Run(CommandLine.Parse(["generate", "--rooms", rooms.ToString(), "--out", directory, "--seed", seed.ToString(), "--days", "30", "--end", end]), output));
+        Assert.Equal(0, GenerateTool.Run(CommandLine.Parse(["generate", "--rooms", rooms.ToString(), "--out", directory, "--seed", seed.ToString(), "--days", "30", "--end", end]),
+            output, TimeProvider.System));
         return (directory, output.ToString());
     }
 
@@ -80,8 +81,19 @@ public sealed class GeneratorTests : IDisposable
             args[at + 1] = value;
         else
             args.AddRange([option, value]);
-        var error = Assert.Throws<UsageException>(() => GenerateTool.Run(CommandLine.Parse([.. args]), new StringWriter()));
+        var error = Assert.Throws<UsageException>(() => GenerateTool.Run(CommandLine.Parse([.. args]), new StringWriter(), TimeProvider.System));
         Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Without_end_the_rooms_end_at_the_start_of_today_on_the_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2031-04-05T17:45:00Z"));
+        var output = new StringWriter();
+
+        GenerateTool.Run(CommandLine.Parse(["generate", "--rooms", "1", "--out", _root.Combine("today"), "--seed", "3", "--days", "2"]), output, clock);
+
+        Assert.StartsWith("Wrote 1 rooms over 2 days before 2031-04-05 (seed 3)", output.ToString());
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AnalyticsService.RateLimiting;
 using AnalyticsService.Tests.Infrastructure;
 using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
 using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
 
 namespace AnalyticsService.Tests;
@@ -11,9 +12,13 @@ public sealed partial class RateLimitTests
 {
     private const string Query = "start=2020-01-01&end=2020-02-01";
 
-    private static AnalyticsFactory Limited(int calls, double windowSeconds) => new AnalyticsFactory()
+    // The service's clock: tests move it rather than wait.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-05-01T08:00:00.250Z"));
+
+    private AnalyticsFactory Limited(int calls, double windowSeconds) => new AnalyticsFactory()
         .With("RateLimit:Calls", calls.ToString())
-        .With("RateLimit:WindowSeconds", windowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        .With("RateLimit:WindowSeconds", windowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithClock(_clock);
 
     [GeneratedRegex("""^\{"success":false,"error":"Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying this endpoint again\. \[error-too-many-requests\]"\}$""")]
     private static partial Regex TooManyRequests();
@@ -32,22 +37,24 @@ public sealed partial class RateLimitTests
         await using var factory = Limited(calls: 3, windowSeconds: 60);
         var manager = await factory.CreateUserAsync("livechat-manager");
         var client = await factory.RestAsync();
-        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var first = _clock.GetUtcNow();
 
         var calls = new List<(int Status, string Body, string? Limit, string? Remaining, long? Reset)>();
         for (var i = 0; i < 4; i++)
+        {
             calls.Add(await CallAsync(client, manager.Get($"{ConversationsByStatusPath}?{Query}")));
-        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            _clock.Advance(TimeSpan.FromSeconds(10.5));
+        }
 
         Assert.Equal([200, 200, 200, 429], calls.Select(c => c.Status));
         Assert.Equal(["3", "3", "3", "3"], calls.Select(c => c.Limit));
         Assert.Equal(["2", "1", "0", "0"], calls.Select(c => c.Remaining));
-        // One window for all four calls: it ends 60 s after the first.
-        Assert.All(calls, c => Assert.InRange(c.Reset!.Value, before + 59_000, after + 60_000));
-        Assert.All(calls, c => Assert.InRange(c.Reset!.Value - calls[0].Reset!.Value, -5, 5));
-        var match = TooManyRequests().Match(calls[3].Body);
-        Assert.True(match.Success, calls[3].Body);
-        Assert.InRange(int.Parse(match.Groups[1].Value), 59, 60);
+        // One window for all four calls: it ends 60 s after the first, whatever the time of each.
+        Assert.All(calls, c => Assert.Equal(first.AddSeconds(60).ToUnixTimeMilliseconds(), c.Reset));
+        // The fourth came 31.5 s in: 28.5 s are left, said as 29.
+        Assert.Equal("Error, too many requests. Please slow down. You must wait 29 seconds before trying this endpoint again. [error-too-many-requests]",
+            System.Text.Json.JsonDocument.Parse(calls[3].Body).RootElement.GetProperty("error").GetString());
+        Assert.Matches(TooManyRequests(), calls[3].Body);
     }
 
     [Fact]
@@ -63,13 +70,12 @@ public sealed partial class RateLimitTests
         Assert.Matches(TooManyRequests(), second.Body);
         Assert.Contains("You must wait 1 seconds", second.Body);
 
-        // The window ends at X-RateLimit-Reset; the library's heartbeat replenishes within 100 ms of it.
-        var wait = DateTimeOffset.FromUnixTimeMilliseconds(second.Reset!.Value) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300);
-        await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-
+        // A millisecond before X-RateLimit-Reset the window still holds; at it, a new one begins.
+        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(429, (await CallAsync(client, manager.Get($"{ConversationsByStatusPath}?{Query}"))).Status);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         var third = await CallAsync(client, manager.Get($"{ConversationsByStatusPath}?{Query}"));
-        Assert.Equal((200, "0"), (third.Status, third.Remaining));
-        Assert.True(third.Reset > second.Reset);
+        Assert.Equal((200, "0", second.Reset + 1000), (third.Status, third.Remaining, third.Reset));
     }
 
     [Fact]
@@ -135,17 +141,20 @@ public sealed partial class RateLimitTests
     }
 
     [Fact]
-    public async Task Idle_client_partitions_are_dropped()
+    public void A_partition_is_idle_once_a_window_has_passed_unused_and_then_for_as_long_as_nobody_calls()
     {
-        using var limiter = new ClientRateLimiter(Microsoft.Extensions.Options.Options.Create(new RateLimitOptions { Calls = 1, WindowSeconds = 0.2 }), TimeProvider.System);
-        for (var i = 0; i < 500; i++)
-            Assert.True(limiter.Acquire($"10.0.{i / 256}.{i % 256}", "/route").Allowed);
-        Assert.Equal(500, limiter.Partitions);
+        // The library drops partitions idle for about 10 s on its own heartbeat; what it reads is IdleDuration.
+        using var limiter = new WindowedRateLimiter(calls: 2, window: TimeSpan.FromSeconds(1), _clock);
+        Assert.Equal(TimeSpan.Zero, limiter.IdleDuration);
 
-        // A partition is dropped about 10 s after its window has refilled and nobody used it.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (limiter.Partitions > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(250);
-        Assert.Equal(0, limiter.Partitions);
+        using (var lease = limiter.AttemptAcquire())
+            Assert.True(lease.IsAcquired);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Null(limiter.IdleDuration); // a call is counted in the window that has not been replenished yet
+
+        Assert.True(limiter.TryReplenish());
+        _clock.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal(TimeSpan.FromSeconds(11), limiter.IdleDuration);
+        Assert.Equal(2, limiter.GetStatistics()!.CurrentAvailablePermits);
     }
 }

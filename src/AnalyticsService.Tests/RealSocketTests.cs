@@ -22,7 +22,8 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
 
         // Debug logging, so that the no-secrets check reads everything the service can log.
         public async Task InitializeAsync() =>
-            Service = await ServiceProcess.StartAsync("--demo", environment: ("Logging__LogLevel__Default", "Debug"));
+            Service = await ServiceProcess.StartAsync("--demo", environment: [("Logging__LogLevel__Default", "Debug"), ("Logging__LogLevel__Microsoft.AspNetCore", "Debug"),
+                ("Logging__LogLevel__Grpc.AspNetCore.Server", "Debug")]);
 
         public async Task DisposeAsync()
         {
@@ -42,7 +43,7 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Demo_prints_a_token_that_works_over_rest()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        using var client = Service.Rest();
         var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
         request.Headers.Add("X-User-Id", Service.DemoUserId);
         request.Headers.Add("X-Auth-Token", Service.DemoToken);
@@ -63,14 +64,14 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Grpc_over_h2c_gives_the_same_answer_as_rest()
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var channel = Service.Grpc();
         var client = new Dashboards.DashboardsClient(channel);
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(DemoRange());
         var headers = new Metadata { { "x-user-id", Service.DemoUserId! }, { "x-auth-token", Service.DemoToken! } };
 
         var grpc = await client.GetConversationsByStatusAsync(new() { Start = query["start"].ToString(), End = query["end"].ToString() }, headers);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        using var http = Service.Rest();
         var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
         request.Headers.Add("X-User-Id", Service.DemoUserId);
         request.Headers.Add("X-Auth-Token", Service.DemoToken);
@@ -83,7 +84,7 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Grpc_without_credentials_is_unauthenticated()
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var channel = Service.Grpc();
         var client = new Dashboards.DashboardsClient(channel);
         var error = await Assert.ThrowsAsync<RpcException>(async () => await client.GetConversationsByStatusAsync(new() { Start = "2020-01-01", End = "2020-02-01" }));
         Assert.Equal((StatusCode.Unauthenticated, "You must be logged in to do this."), (error.StatusCode, error.Status.Detail));
@@ -92,7 +93,7 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Reflection_lists_the_services_for_grpcurl_without_credentials()
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var channel = Service.Grpc();
         var reflection = new ServerReflection.ServerReflectionClient(channel);
         using var call = reflection.ServerReflectionInfo();
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
@@ -110,19 +111,18 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Health_reports_serving()
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
+        var channel = Service.Grpc();
         var client = new Health.HealthClient(channel);
-        // The status is published by a background check that runs at start-up and every 10 s.
-        var response = await client.CheckAsync(new HealthCheckRequest());
-        for (var i = 0; i < 20 && response.Status != HealthCheckResponse.Types.ServingStatus.Serving; i++)
-        {
-            await Task.Delay(100);
-            response = await client.CheckAsync(new HealthCheckRequest());
-        }
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        // The status is published by a background check that runs at start-up: Watch tells each change, no polling.
+        using var watch = client.Watch(new HealthCheckRequest());
+        var statuses = new List<HealthCheckResponse.Types.ServingStatus>();
+        while (statuses.LastOrDefault() != HealthCheckResponse.Types.ServingStatus.Serving && await watch.ResponseStream.MoveNext(CancellationToken.None))
+            statuses.Add(watch.ResponseStream.Current.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, statuses.Last());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await client.CheckAsync(new HealthCheckRequest())).Status);
 
-        using var http = new HttpClient();
-        var ping = await http.GetAsync($"http://127.0.0.1:{Service.RestPort}/ping");
+        using var http = Service.Rest();
+        var ping = await http.GetAsync("/ping");
         Assert.Equal((200, "{\"success\":true}"), ((int)ping.StatusCode, await ping.Content.ReadAsStringAsync()));
     }
 
@@ -130,7 +130,7 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     public async Task Each_listener_serves_only_what_it_is_for()
     {
         // h2c on the gRPC port: REST routes (any case) and /ping are not found there; gRPC is.
-        using var h2c = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var h2c = new HttpClient { Timeout = AnalyticsFactory.CallTimeout };
         foreach (var path in new[] { $"{ConversationsByStatusPath}?{DemoRange()}", $"{ConversationsByStatusPath.ToUpperInvariant()}?{DemoRange()}", "/ping" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{Service.GrpcPort}{path}")
@@ -150,8 +150,8 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
         Assert.StartsWith("HTTP/1.1 404 ", await SendRawAsync(grpcOverHttp1));
 
         // And each still serves its own.
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Service.GrpcPort}");
-        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        var channel = Service.Grpc();
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
         Assert.NotEqual(HealthCheckResponse.Types.ServingStatus.Unknown, health.Status);
         Assert.StartsWith("HTTP/1.1 200 ", await SendRawAsync("GET /ping HTTP/1.1\r\nHost: l\r\nConnection: close\r\n\r\n"));
     }
@@ -192,8 +192,11 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task No_token_reaches_the_log()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Service.RestPort}") };
+        using var client = Service.Rest();
         const string wrongToken = "wrong-token-e2e-7f3a9c";
+        static int FinishedCalls(string output) => output.Split('\n')
+            .Count(l => l.Contains("Request finished", StringComparison.Ordinal) && l.Contains("conversations-by-status", StringComparison.Ordinal));
+        var finishedBefore = FinishedCalls(Service.Output);
         foreach (var token in new[] { Service.DemoToken!, wrongToken })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{DemoRange()}");
@@ -201,7 +204,8 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
             request.Headers.Add("X-Auth-Token", token);
             (await client.SendAsync(request)).Dispose();
         }
-        await Task.Delay(200); // let the log lines arrive
+        // Hosting logs each request as it finishes (the fixture logs every category at Debug): wait for both.
+        await Service.WaitForOutputAsync(output => FinishedCalls(output) >= finishedBefore + 2);
 
         // The demo prints its own token once, on purpose; nothing else may.
         var lines = Service.Output.Split('\n');
@@ -216,12 +220,12 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
 
     private async Task<string> SendRawAsync(string request)
     {
+        using var timeout = new CancellationTokenSource(AnalyticsFactory.CallTimeout);
         using var socket = new TcpClient();
-        await socket.ConnectAsync("127.0.0.1", Service.RestPort);
+        await socket.ConnectAsync("127.0.0.1", Service.RestPort, timeout.Token);
         var stream = socket.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request), timeout.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var read = reader.ReadToEndAsync();
-        return await read.WaitAsync(TimeSpan.FromSeconds(10));
+        return await reader.ReadToEndAsync(timeout.Token);
     }
 }

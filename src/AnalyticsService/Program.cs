@@ -10,7 +10,7 @@ try
         case Command.Import:
             return await ImportTool.RunAsync(commandLine, Console.Out, Console.Error);
         case Command.Generate:
-            return GenerateTool.Run(commandLine, Console.Out);
+            return GenerateTool.Run(commandLine, Console.Out, TimeProvider.System);
     }
 }
 catch (UsageException ex)

@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AnalyticsService.Tests.Infrastructure;
 
@@ -51,6 +54,26 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
             builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (Clock is { } clock)
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+    }
+
+    // No test call may hang: a call the service does not answer fails in seconds, not at CI's limit.
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Timeout = CallTimeout;
+    }
+
+    /// <summary>The service's clock, for tests that move time instead of waiting for it; set before the first client is made.</summary>
+    public FakeTimeProvider? Clock { get; private set; }
+
+    public AnalyticsFactory WithClock(FakeTimeProvider clock)
+    {
+        Clock = clock;
+        return this;
     }
 
     /// <summary>Starts with the store as it is (an import's), without Rocket.Chat's default roles and permissions.</summary>
@@ -72,7 +95,7 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
     {
         await EnsureSeededAsync();
         _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
-        return new Dashboards.DashboardsClient(_channel);
+        return new Dashboards.DashboardsClient(_channel.Intercept(new CallDeadline()));
     }
 
     /// <summary>A user with these roles and one fresh login token.</summary>
@@ -152,4 +175,29 @@ public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILo
                 lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
         }
     }
+}
+
+/// <summary>Gives every gRPC call of the tests a deadline, unless it has one: a call the service does not answer fails in seconds.</summary>
+public sealed class CallDeadline : Interceptor
+{
+    private static ClientInterceptorContext<TRequest, TResponse> WithDeadline<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class where TResponse : class =>
+        context.Options.Deadline is null
+            ? new(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + AnalyticsFactory.CallTimeout))
+            : context;
+
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncUnaryCallContinuation<TRequest, TResponse> continuation) => continuation(request, WithDeadline(context));
+
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(request, WithDeadline(context));
+
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(WithDeadline(context));
+
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(WithDeadline(context));
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,7 +61,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             if (line is null)
                 return;
             lock (service._output)
+            {
                 service._output.AppendLine(line);
+                service._waiters.ForEach(waiter => waiter.TrySetResult());
+                service._waiters.Clear();
+            }
             if (UserIdLine().Match(line) is { Success: true } user)
                 service.DemoUserId = user.Groups[1].Value;
             if (TokenLine().Match(line) is { Success: true } token)
@@ -83,18 +90,53 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>An HTTP/1.1 client of the REST listener whose calls fail in seconds if the service does not answer.</summary>
+    public HttpClient Rest() => new() { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"), Timeout = AnalyticsFactory.CallTimeout };
+
+    /// <summary>
+    /// The gRPC listener, over h2c, for generated clients: every call without a deadline gets one, so a call the
+    /// service does not answer fails in seconds. The channel lives as long as this process.
+    /// </summary>
+    public CallInvoker Grpc()
+    {
+        _channel ??= GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+        return _channel.Intercept(new CallDeadline());
+    }
+
+    private GrpcChannel? _channel;
+
+    /// <summary>Waits, each time the service writes a line and at most the call timeout, until its output says what is asked.</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> says)
+    {
+        using var timeout = new CancellationTokenSource(AnalyticsFactory.CallTimeout);
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_output)
+            {
+                if (says(_output.ToString()))
+                    return;
+                _waiters.Add(changed);
+            }
+            await changed.Task.WaitAsync(timeout.Token);
+        }
+    }
+
+    private readonly List<TaskCompletionSource> _waiters = [];
+
     public async Task<int> StopAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _process.WaitForExitAsync().WaitAsync(AnalyticsFactory.CallTimeout);
         }
         return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _channel?.Dispose();
         await StopAsync();
         _process.Dispose();
     }

@@ -18,7 +18,7 @@ public sealed partial class SqliteStatementTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var store = new Store(SqliteFactory.Instance, Dialect, new($"Data Source={_path};Pooling=False"), 15);
-        await new SchemaMigrator(store, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await new SchemaMigrator(store, NullLogger<SchemaMigrator>.Instance, TimeProvider.System).MigrateAsync(CancellationToken.None);
     }
 
     public Task DisposeAsync()

@@ -11,7 +11,7 @@ namespace AnalyticsService.Cli;
 /// </summary>
 public static class GenerateTool
 {
-    public static int Run(CommandLine commandLine, TextWriter output)
+    public static int Run(CommandLine commandLine, TextWriter output, TimeProvider clock)
     {
         var rooms = commandLine.Integer("--rooms", min: 0);
         var directory = commandLine.Text("--out");
@@ -20,7 +20,7 @@ public static class GenerateTool
         var end = commandLine.Options.TryGetValue("--end", out var endText)
             ? DateTimeOffset.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
                 ? parsed : throw new UsageException("--end must be a date, yyyy-MM-dd")
-            : new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+            : new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
 
         var workspace = new DataGenerator(seed).Generate(rooms, days, end);
         workspace.WriteExport(directory);

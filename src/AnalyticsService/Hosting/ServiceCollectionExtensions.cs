@@ -11,6 +11,7 @@ using AnalyticsService.Storage;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AnalyticsService.Hosting;
 
@@ -97,6 +98,7 @@ public static class ServiceCollectionExtensions
                 database.CommandTimeoutSeconds, new SqlServerRetry(database.RetryTries, TimeSpan.FromSeconds(database.RetryMaxDelaySeconds))),
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
         });
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(typeof(AuthCache<,>));
         services.AddSingleton<IdentityStore>();
@@ -132,7 +134,7 @@ public static class ServiceCollectionExtensions
         }
         services.AddSingleton(new ServerTimeZone(zone));
         services.Configure<AnalyticsOptions>(configuration.GetSection(AnalyticsOptions.Section));
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

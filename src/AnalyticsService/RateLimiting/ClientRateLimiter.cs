@@ -27,7 +27,7 @@ public sealed class ClientRateLimiter : IDisposable
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, _ =>
         {
             Interlocked.Increment(ref _partitions);
-            return new WindowedRateLimiter(options.Value.Calls, options.Value.Window, () => Interlocked.Decrement(ref _partitions));
+            return new WindowedRateLimiter(options.Value.Calls, options.Value.Window, clock, () => Interlocked.Decrement(ref _partitions));
         }));
     }
 

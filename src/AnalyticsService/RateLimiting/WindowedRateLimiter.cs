@@ -1,61 +1,74 @@
-using System.Diagnostics;
 using System.Threading.RateLimiting;
 
 namespace AnalyticsService.RateLimiting;
 
 /// <summary>
-/// A <see cref="FixedWindowRateLimiter"/> that also tells when its current window ends, which Rocket.Chat's
-/// 429 message and X-RateLimit-Reset need and the library does not expose. Counting, leases and idleness stay the
-/// library's; this only follows the window.
+/// One client's fixed window: so many calls, counted afresh when the window has passed, on the service's clock
+/// (<see cref="TimeProvider"/>), and telling when its window ends, which Rocket.Chat's 429 message and
+/// X-RateLimit-Reset need. The library's <see cref="PartitionedRateLimiter"/> keeps one per client and route, calls
+/// <see cref="TryReplenish"/> on its heartbeat and drops those idle for a while (<see cref="IdleDuration"/>).
 /// </summary>
-public sealed class WindowedRateLimiter : ReplenishingRateLimiter
+public sealed class WindowedRateLimiter(int calls, TimeSpan window, TimeProvider clock, Action? onDisposed = null) : ReplenishingRateLimiter
 {
-    private readonly FixedWindowRateLimiter _inner;
-    private readonly Action _onDisposed;
-    private readonly TimeSpan _window;
-    private long _windowStart;
-
-    public WindowedRateLimiter(int calls, TimeSpan window, Action? onDisposed = null)
-    {
-        _onDisposed = onDisposed ?? (() => { });
-        _inner = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = calls,
-            Window = window,
-            QueueLimit = 0,
-            AutoReplenishment = false, // the partitioned limiter's heartbeat calls TryReplenish
-        });
-        _window = window;
-        // Taken after the inner limiter's own timestamp, so its window never ends later than ours.
-        _windowStart = Stopwatch.GetTimestamp();
-    }
+    private readonly Lock _lock = new();
+    private long _windowStart = clock.GetTimestamp();
+    private readonly int _calls = calls;
+    private int _available = calls;
+    private long? _idleSince = clock.GetTimestamp();
+    private long _successful, _failed;
 
     /// <summary>Time until the current window ends and the calls are counted afresh.</summary>
     public TimeSpan TimeLeft
     {
         get
         {
-            var left = _window - Stopwatch.GetElapsedTime(Volatile.Read(ref _windowStart));
-            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            lock (_lock)
+                return Left();
         }
+    }
+
+    private TimeSpan Left()
+    {
+        var left = window - clock.GetElapsedTime(_windowStart);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     public override bool IsAutoReplenishing => false;
 
-    public override TimeSpan ReplenishmentPeriod => _window;
+    public override TimeSpan ReplenishmentPeriod => window;
 
-    public override TimeSpan? IdleDuration => _inner.IdleDuration;
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_lock)
+                return _idleSince is { } since ? clock.GetElapsedTime(since) : null;
+        }
+    }
 
     public override bool TryReplenish()
     {
-        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _windowStart)) < _window)
+        lock (_lock)
+            return Replenish();
+    }
+
+    // A window that has passed starts again, with every call available.
+    private bool Replenish()
+    {
+        if (clock.GetElapsedTime(_windowStart) < window)
             return false;
-        _inner.TryReplenish();
-        Volatile.Write(ref _windowStart, Stopwatch.GetTimestamp());
+        _windowStart = clock.GetTimestamp();
+        if (_available < _calls)
+            _idleSince = _windowStart;
+        _available = _calls;
         return true;
     }
 
-    public override RateLimiterStatistics? GetStatistics() => _inner.GetStatistics();
+    public override RateLimiterStatistics? GetStatistics()
+    {
+        lock (_lock)
+            return new RateLimiterStatistics { CurrentAvailablePermits = _available, TotalSuccessfulLeases = _successful, TotalFailedLeases = _failed };
+    }
 
     /// <summary>Lease metadata: the time until the window ends (TimeSpan).</summary>
     public static readonly MetadataName<TimeSpan> WindowLeft = new("WINDOW_LEFT");
@@ -63,40 +76,39 @@ public sealed class WindowedRateLimiter : ReplenishingRateLimiter
     /// <summary>Lease metadata: calls left in the window after this one (long).</summary>
     public static readonly MetadataName<long> CallsLeft = new("CALLS_LEFT");
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => new WindowLease(_inner.AttemptAcquire(permitCount), this);
-
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-        new WindowLease(await _inner.AcquireAsync(permitCount, cancellationToken), this);
-
-    /// <summary>The library's lease, plus where the window stands: the partitioned limiter hands leases through as they are.</summary>
-    private sealed class WindowLease(RateLimitLease inner, WindowedRateLimiter limiter) : RateLimitLease
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        private readonly TimeSpan _windowLeft = limiter.TimeLeft;
-        private readonly long _callsLeft = limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
+        lock (_lock)
+        {
+            Replenish(); // the heartbeat may not have come yet: a window that has passed is over whatever it says
+            var acquired = _available >= permitCount && (permitCount > 0 || _available > 0);
+            if (acquired)
+            {
+                _available -= permitCount;
+                _idleSince = permitCount > 0 ? null : _idleSince;
+                _successful++;
+            }
+            else
+                _failed++;
+            return new WindowLease(acquired, Left(), _available);
+        }
+    }
 
-        public override bool IsAcquired => inner.IsAcquired;
+    // No queue: a call over the limit is refused at once, as Rocket.Chat refuses it.
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-        public override IEnumerable<string> MetadataNames => inner.MetadataNames.Append(WindowLeft.Name).Append(CallsLeft.Name);
+    /// <summary>Whether the call may go on, and where the window stands: the partitioned limiter hands leases through as they are.</summary>
+    private sealed class WindowLease(bool acquired, TimeSpan windowLeft, long callsLeft) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [WindowLeft.Name, CallsLeft.Name];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            if (metadataName == WindowLeft.Name)
-            {
-                metadata = _windowLeft;
-                return true;
-            }
-            if (metadataName == CallsLeft.Name)
-            {
-                metadata = _callsLeft;
-                return true;
-            }
-            return inner.TryGetMetadata(metadataName, out metadata);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                inner.Dispose();
+            metadata = metadataName == WindowLeft.Name ? windowLeft : metadataName == CallsLeft.Name ? callsLeft : null;
+            return metadata is not null;
         }
     }
 
@@ -118,9 +130,7 @@ public sealed class WindowedRateLimiter : ReplenishingRateLimiter
 
     private void Release()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
-        _inner.Dispose();
-        _onDisposed();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            onDisposed?.Invoke();
     }
 }

@@ -8,15 +8,16 @@ namespace AnalyticsService.Storage;
 /// read users, roles and permissions each time: a revoked token or a changed role counts within that bound. Callers
 /// keep only what was found (a flood of wrong tokens cannot fill it); the number of entries is bounded.
 /// </summary>
-public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options) where TKey : notnull
+public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options, TimeProvider clock) where TKey : notnull
 {
     private const int MaxEntries = 100_000;
     private readonly BoundedMap<TKey, (TValue Value, long ExpiresAt)> _entries = new(MaxEntries);
-    private readonly long _lifetimeMilliseconds = (long)(Math.Max(0, options.Value.AuthCacheSeconds) * 1000);
+    // In the clock's timestamp units.
+    private readonly long _lifetime = (long)(Math.Max(0, options.Value.AuthCacheSeconds) * clock.TimestampFrequency);
 
     public bool TryGet(TKey key, out TValue value)
     {
-        if (_lifetimeMilliseconds > 0 && _entries.TryGet(key, out var entry) && Environment.TickCount64 < entry.ExpiresAt)
+        if (_lifetime > 0 && _entries.TryGet(key, out var entry) && clock.GetTimestamp() < entry.ExpiresAt)
         {
             value = entry.Value;
             return true;
@@ -27,7 +28,7 @@ public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options) 
 
     public void Keep(TKey key, TValue value)
     {
-        if (_lifetimeMilliseconds > 0)
-            _entries.Set(key, (value, Environment.TickCount64 + _lifetimeMilliseconds));
+        if (_lifetime > 0)
+            _entries.Set(key, (value, clock.GetTimestamp() + _lifetime));
     }
 }

@@ -7,7 +7,7 @@ namespace AnalyticsService.Storage;
 /// Brings the schema up to the newest version at start-up: the embedded scripts of the dialect's folder,
 /// named NNNN_name.sql, each applied once in its own transaction and recorded in schema_migrations.
 /// </summary>
-public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger, TimeProvider clock)
 {
     public sealed record Migration(int Version, string Name, string Sql);
 
@@ -46,7 +46,7 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger)
             foreach (var batch in sql.SplitBatches(migration.Sql))
                 await connection.ExecuteAsync(store.Script(batch, transaction, cancellationToken));
             await connection.ExecuteAsync(store.Command(sql.RecordMigration,
-                new MigrationParameters(migration.Version, migration.Name, DateTime.UtcNow), transaction, cancellationToken));
+                new MigrationParameters(migration.Version, migration.Name, clock.GetUtcNow().UtcDateTime), transaction, cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Applied schema migration {Version} {Name}", migration.Version, migration.Name);
             applied++;
