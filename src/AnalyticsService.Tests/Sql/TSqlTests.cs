@@ -37,7 +37,7 @@ public sealed class TSqlTests
             "unit_monitors", "user_roles", "users"], Catalog().Tables.Keys.Order());
         Assert.Equal(["chat_duration", "closed_at", "department_ancestors", "department_id", "department_kind", "id", "is_closed", "is_on_hold",
             "is_open", "is_queued", "needs_reimport", "on_hold", "open", "served_by_id", "served_by_kind", "served_by_ts", "served_by_username",
-            "source_type", "t", "ts"], Catalog().Tables["rooms"].Order());
+            "source_alias", "source_alias_kind", "source_kind", "source_type", "source_type_kind", "t", "tags", "tags_kind", "ts"], Catalog().Tables["rooms"].Order());
         Assert.Contains("department_kind", Catalog().Tables["room_counts"]);
         Assert.Contains("department_kind", Catalog().Tables["room_counts_hourly"]);
     }

@@ -32,6 +32,19 @@ public sealed record ApiError(Grpc.Core.StatusCode Code, string Message, string?
     public static ApiError InvalidParams(string ajvMessage) =>
         new(Grpc.Core.StatusCode.InvalidArgument, $"{ajvMessage} [invalid-params]", "invalid-params");
 
+    /// <summary>
+    /// The sort parameter is not a JSON object of 1s and -1s: Rocket.Chat's parseJsonQuery error, with the raw value,
+    /// its errorType and details.
+    /// </summary>
+    public static ApiError InvalidSort(string raw) =>
+        new(Grpc.Core.StatusCode.InvalidArgument, $"Invalid sort parameter provided: \"{raw}\" [error-invalid-sort]", "error-invalid-sort")
+        {
+            HelperMethod = "parseJsonQuery",
+        };
+
+    /// <summary>details.helperMethod of Rocket.Chat's body (over gRPC, the ErrorInfo's metadata "helperMethod").</summary>
+    public string? HelperMethod { get; init; }
+
     /// <summary>A failure the endpoint itself reports (API.v1.failure): no errorType.</summary>
     public static ApiError Failure(string message) => new(Grpc.Core.StatusCode.InvalidArgument, message);
 
@@ -69,6 +82,12 @@ public sealed record ApiError(Grpc.Core.StatusCode Code, string Message, string?
                 json.WriteString("error", Message);
                 if (ErrorType is not null)
                     json.WriteString("errorType", ErrorType);
+                if (HelperMethod is not null)
+                {
+                    json.WriteStartObject("details");
+                    json.WriteString("helperMethod", HelperMethod);
+                    json.WriteEndObject();
+                }
             }
             json.WriteEndObject();
         }
@@ -79,7 +98,12 @@ public sealed record ApiError(Grpc.Core.StatusCode Code, string Message, string?
     {
         var status = new Google.Rpc.Status { Code = (int)Code, Message = Message };
         if (ErrorType is not null)
-            status.Details.Add(Any.Pack(new ErrorInfo { Reason = ErrorType, Domain = ErrorDomain }));
+        {
+            var info = new ErrorInfo { Reason = ErrorType, Domain = ErrorDomain };
+            if (HelperMethod is not null)
+                info.Metadata.Add("helperMethod", HelperMethod);
+            status.Details.Add(Any.Pack(info));
+        }
         return status;
     }
 }

@@ -9,11 +9,11 @@ public static class EndpointRules
 {
     public const string ViewLivechatReports = "view-livechat-reports";
 
-    private static readonly Dictionary<string, EndpointRule> ByMethod = new(StringComparer.Ordinal)
-    {
-        ["/" + Dashboards.Descriptor.FullName + "/" + nameof(Dashboards.DashboardsBase.GetConversationsByStatus)] =
-            new(new QuerySchema(["start", "end", "sort"], ["start", "end"]), ViewLivechatReports),
-    };
+    // Every report of the Reports page takes the same query and needs the same permission.
+    private static readonly EndpointRule Report = new(new QuerySchema(["start", "end", "sort"], ["start", "end"]), ViewLivechatReports);
+
+    private static readonly Dictionary<string, EndpointRule> ByMethod = Dashboards.Descriptor.Methods
+        .ToDictionary(method => "/" + Dashboards.Descriptor.FullName + "/" + method.Name, _ => Report, StringComparer.Ordinal);
 
     /// <summary>The rule of a gRPC method ("/package.Service/Method").</summary>
     public static EndpointRule For(string method) =>

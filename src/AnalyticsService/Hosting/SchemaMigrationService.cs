@@ -13,9 +13,8 @@ public sealed class SchemaMigrationService(SchemaMigrator migrator, ILogger<Sche
         await migrator.MigrateAsync(cancellationToken);
         var stale = await migrator.CountRoomsNeedingReimportAsync(cancellationToken);
         if (stale > 0)
-            logger.LogWarning("{Rooms} rooms were stored by an earlier release, which kept \"servedBy\": null like \"servedBy\": {{}} and a null " +
-                "departmentId like a missing one: import rocketchat_room.json again to count them exactly (until then they count as served and as " +
-                "having no department).", stale);
+            logger.LogWarning("{Rooms} rooms were stored by an earlier release, which did not keep all the reports need (servedBy null or {{}}, " +
+                "departmentId null or missing, source.alias, tags): import rocketchat_room.json again to count them exactly.", stale);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -5,6 +5,7 @@ using System.Net;
 using AnalyticsService.Import;
 using AnalyticsService.Interceptors;
 using AnalyticsService.RateLimiting;
+using AnalyticsService.Reports;
 using Microsoft.AspNetCore.HttpOverrides;
 using AnalyticsService.Services;
 using AnalyticsService.Storage;
@@ -105,6 +106,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StoreVersionReader>();
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
+        services.AddSingleton<ReportQuery>();
+        services.AddSingleton<ConversationsBySourceReport>();
+        services.AddSingleton<ConversationsByDepartmentReport>();
+        services.AddSingleton<ConversationsByTagsReport>();
+        services.AddSingleton<ConversationsByAgentReport>();
         services.AddSingleton<StoreWriter>();
         services.AddSingleton<Importer>();
         if (migrateOnStart)

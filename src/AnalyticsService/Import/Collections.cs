@@ -103,7 +103,30 @@ public sealed class Rooms : ExportCollection<RoomRecord>
             ChatDurationOtherTruthy = chatDuration is null && d.IsTruthy("metrics.chatDuration"),
             ServedByField = servedBy,
             DepartmentField = department,
+            SourceField = d.Kind("source"),
+            SourceTypeField = d.Kind("source.type"),
+            SourceAlias = d.OptionalString("source.alias"),
+            SourceAliasField = d.Kind("source.alias"),
+            Tags = Tags(d),
+            TagsField = d.Kind("tags"),
         };
+    }
+
+    // As MongoDB's $unwind reads them: an array's elements (null ones too), or a lone string as a list of one.
+    private static IReadOnlyList<string?>? Tags(JsonElement d)
+    {
+        if (!d.TryGet("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
+            return null;
+        if (tags.ValueKind == JsonValueKind.String)
+            return [tags.GetString()];
+        if (tags.ValueKind != JsonValueKind.Array)
+            throw new DocumentException("tags is not an array");
+        return tags.EnumerateArray().Select((tag, i) => tag.ValueKind switch
+        {
+            JsonValueKind.String => tag.GetString(),
+            JsonValueKind.Null => null,
+            _ => throw new DocumentException($"tags[{i}] is not a string"),
+        }).ToArray();
     }
 
     protected override string IdOf(RoomRecord record) => record.Id;

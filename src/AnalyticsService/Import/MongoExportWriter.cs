@@ -112,12 +112,38 @@ public static class ExportDocuments
             j.WriteNull("departmentId");
         if (room.DepartmentAncestors is { Count: > 0 } ancestors)
             MongoExportWriter.Strings(j, "departmentAncestors", ancestors);
-        if (room.SourceType is not null)
+        switch (room.Source)
         {
-            j.WriteStartObject("source");
-            j.WriteString("type", room.SourceType);
-            j.WriteEndObject();
+            case FieldKind.Null:
+                j.WriteNull("source");
+                break;
+            case FieldKind.Value:
+                j.WriteStartObject("source");
+                Optional(j, "type", room.SourceTypeKind, room.SourceType);
+                Optional(j, "alias", room.SourceAliasKind, room.SourceAlias);
+                j.WriteEndObject();
+                break;
         }
+        switch (room.TagsKind)
+        {
+            case FieldKind.Null:
+                j.WriteNull("tags");
+                break;
+            case FieldKind.Value:
+                j.WriteStartArray("tags");
+                foreach (var tag in room.Tags!)
+                    j.WriteStringValue(tag);
+                j.WriteEndArray();
+                break;
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter j, string name, FieldKind kind, string? value)
+    {
+        if (kind == FieldKind.Value)
+            j.WriteString(name, value);
+        else if (kind == FieldKind.Null)
+            j.WriteNull(name);
     }
 
     public static void User(Utf8JsonWriter j, UserRecord user)

@@ -13,7 +13,8 @@ namespace AnalyticsService.Storage;
 /// </summary>
 public sealed record RoomRow(string Id, string T, long Ts, bool Open, bool OnHold, byte ServedByKind, string? ServedById, string? ServedByUsername,
     long? ServedByTs, double? ChatDuration, long? ClosedAt, byte DepartmentKind, string? DepartmentId, string? DepartmentAncestors, string? SourceType,
-    bool IsOpen, bool IsQueued, bool IsOnHold, bool IsClosed)
+    bool IsOpen, bool IsQueued, bool IsOnHold, bool IsClosed,
+    byte SourceKind, byte SourceTypeKind, byte SourceAliasKind, string? SourceAlias, byte TagsKind, string? Tags)
 {
     public static RoomRow Of(RoomRecord r)
     {
@@ -23,7 +24,9 @@ public sealed record RoomRow(string Id, string T, long Ts, bool Open, bool OnHol
             r.ChatDuration is { } d && double.IsFinite(d) ? d : null, // neither engine stores NaN or infinities; the flag keeps their truth
             r.ClosedAt?.ToUnixTimeMilliseconds(), (byte)r.Department, r.DepartmentId,
             r.DepartmentAncestors is { Count: > 0 } ancestors ? BatchJson.Serialize(ancestors.ToList()) : null, r.SourceType,
-            status.Open, status.Queued, status.OnHold, status.Closed);
+            status.Open, status.Queued, status.OnHold, status.Closed,
+            (byte)r.Source, (byte)r.SourceTypeKind, (byte)r.SourceAliasKind, r.SourceAlias, (byte)r.TagsKind,
+            r.Tags is { } tags ? BatchJson.Serialize(tags.ToList()) : null);
     }
 }
 
@@ -59,6 +62,7 @@ public sealed record CountDeltaRow(long Period, byte DepartmentKind, string Depa
 [JsonSerializable(typeof(List<LoginTokenRow>))]
 [JsonSerializable(typeof(List<CountDeltaRow>))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(List<string?>))]
 public sealed partial class BatchJson : JsonSerializerContext
 {
     public static string Serialize<T>(List<T> rows) =>

@@ -50,7 +50,33 @@ public sealed record RoomRecord(
     /// <summary>Without a DepartmentId: Null when departmentId is stored as null.</summary>
     public FieldKind? DepartmentField { get; init; }
 
+    /// <summary>source.alias (the type is <see cref="SourceType"/>).</summary>
+    public string? SourceAlias { get; init; }
+
+    /// <summary>Without a source type or alias: Null when source is null, Value when it is present without either.</summary>
+    public FieldKind? SourceField { get; init; }
+
+    /// <summary>Without a SourceType: Null when source.type is null.</summary>
+    public FieldKind? SourceTypeField { get; init; }
+
+    /// <summary>Without a SourceAlias: Null when source.alias is null.</summary>
+    public FieldKind? SourceAliasField { get; init; }
+
+    /// <summary>tags: each element one use of that tag (null elements kept); an empty list is "no tags".</summary>
+    public IReadOnlyList<string?>? Tags { get; init; }
+
+    /// <summary>Without Tags: Null when tags is null.</summary>
+    public FieldKind? TagsField { get; init; }
+
     public FieldKind ServedBy => ServedById is not null ? FieldKind.Value : ServedByField ?? FieldKind.Absent;
+
+    public FieldKind Source => SourceType is not null || SourceAlias is not null ? FieldKind.Value : SourceField ?? FieldKind.Absent;
+
+    public FieldKind SourceTypeKind => SourceType is not null ? FieldKind.Value : SourceTypeField ?? FieldKind.Absent;
+
+    public FieldKind SourceAliasKind => SourceAlias is not null ? FieldKind.Value : SourceAliasField ?? FieldKind.Absent;
+
+    public FieldKind TagsKind => Tags is not null ? FieldKind.Value : TagsField ?? FieldKind.Absent;
 
     public FieldKind Department => DepartmentId is not null ? FieldKind.Value : DepartmentField ?? FieldKind.Absent;
 
@@ -80,3 +106,30 @@ public sealed record UnitMonitorRecord(string Id, string UnitId, string MonitorI
 
 /// <summary>A rocketchat_livechat_department_agents document: an agent of a department (enabled or not).</summary>
 public sealed record DepartmentAgentRecord(string Id, string AgentId, string DepartmentId, string? Username = null, bool DepartmentEnabled = true);
+
+/// <summary>A row of the by-source count: how source.type and source.alias were held (<see cref="FieldKind"/>), and how many rooms.</summary>
+public sealed class SourceCountRow
+{
+    public long TypeKind { get; set; }
+    public string? Type { get; set; }
+    public long AliasKind { get; set; }
+    public string? Alias { get; set; }
+    public long Total { get; set; }
+}
+
+/// <summary>A row of the by-department and by-tags counts; Unspecified = 1 marks the row of the rooms without one.</summary>
+public sealed class LabelCountRow
+{
+    public long Unspecified { get; set; }
+    public string? Label { get; set; }
+    public long Total { get; set; }
+}
+
+/// <summary>A row of the by-agent count: servedBy._id and the user's name; Unspecified = 1 marks the rooms without servedBy.</summary>
+public sealed class AgentCountRow
+{
+    public long Unspecified { get; set; }
+    public string? AgentId { get; set; }
+    public string? Name { get; set; }
+    public long Total { get; set; }
+}

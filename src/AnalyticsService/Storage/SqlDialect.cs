@@ -75,6 +75,25 @@ public abstract class SqlDialect
 
     public abstract SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; }
 
+    // The other reports of the Reports page (docs/behaviour.md, "The other reports"): omnichannel rooms with
+    // Start <= ts < End, unrestricted or as a restricted caller sees them.
+
+    /// <summary>Rooms per (source.type, source.alias), each held as absent, null or a value (<see cref="SourceCountRow"/>).</summary>
+    public abstract SqlStatement<RangeParameters> CountBySource { get; }
+    public abstract SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; }
+
+    /// <summary>Rooms per department name, and (Unspecified = 1) those without a departmentId field (<see cref="LabelCountRow"/>).</summary>
+    public abstract SqlStatement<RangeParameters> CountByDepartment { get; }
+    public abstract SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; }
+
+    /// <summary>Tag uses per tag, and (Unspecified = 1) the rooms with no tags field or an empty one (<see cref="LabelCountRow"/>).</summary>
+    public abstract SqlStatement<RangeParameters> CountByTags { get; }
+    public abstract SqlStatement<RestrictedRangeParameters> CountByTagsRestricted { get; }
+
+    /// <summary>Rooms per servedBy._id with the agent's name, and (Unspecified = 1) those without servedBy (<see cref="AgentCountRow"/>).</summary>
+    public abstract SqlStatement<RangeParameters> CountByAgent { get; }
+    public abstract SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; }
+
     /// <summary>The user's username and roles (one row per role) if it holds a login token with that hash.</summary>
     public SqlStatement<CallerParameters> FindCaller { get; } = new("""
         SELECT u.username AS Username, ur.role_id AS RoleId

@@ -89,6 +89,60 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; } = new(Scan(restricted: true));
 
+    private static string InRange(bool restricted) =>
+        "r.t = 'l' AND r.ts >= @Start AND r.ts < @End" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+
+    // Labels are grouped by their bytes: MongoDB tells "Sales" from "sales" and "a" from "a ", which the default
+    // collation and SQL's trailing-space rule would merge.
+    private static string ByBytes(string column) => $"CONVERT(varbinary(8000), {column})";
+
+    private static string BySource(bool restricted) => $"""
+        SELECT r.source_type_kind AS TypeKind, MIN(r.source_type) AS Type, r.source_alias_kind AS AliasKind, MIN(r.source_alias) AS Alias,
+               COUNT_BIG(*) AS Total
+        FROM dbo.rooms r
+        WHERE {InRange(restricted)} AND r.source_kind <> 0
+        GROUP BY r.source_type_kind, {ByBytes("r.source_type")}, r.source_alias_kind, {ByBytes("r.source_alias")}
+        """;
+
+    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
+
+    private static string ByDepartment(bool restricted) => $"""
+        SELECT 0 AS Unspecified, MIN(d.name) AS Label, COUNT_BIG(*) AS Total
+        FROM dbo.rooms r JOIN dbo.departments d ON d.id = r.department_id
+        WHERE {InRange(restricted)} AND r.department_kind = 2
+        GROUP BY {ByBytes("d.name")}
+        UNION ALL
+        SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
+        """;
+
+    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
+
+    private static string ByTags(bool restricted) => $"""
+        SELECT 0 AS Unspecified, MIN(j.tag) AS Label, COUNT_BIG(*) AS Total
+        FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j
+        WHERE {InRange(restricted)} AND r.tags_kind = 2
+        GROUP BY {ByBytes("j.tag")}
+        UNION ALL
+        SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(restricted)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))
+        """;
+
+    public override SqlStatement<RangeParameters> CountByTags { get; } = new(ByTags(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByTagsRestricted { get; } = new(ByTags(restricted: true));
+
+    private static string ByAgent(bool restricted) => $"""
+        SELECT 0 AS Unspecified, MIN(r.served_by_id) AS AgentId, MIN(u.name) AS Name, COUNT_BIG(*) AS Total
+        FROM dbo.rooms r LEFT JOIN dbo.users u ON u.id = r.served_by_id
+        WHERE {InRange(restricted)} AND r.served_by_kind <> 0
+        GROUP BY {ByBytes("r.served_by_id")}
+        UNION ALL
+        SELECT 1, NULL, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(restricted)} AND r.served_by_kind = 0
+        """;
+
+    public override SqlStatement<RangeParameters> CountByAgent { get; } = new(ByAgent(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
+
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new($"""
         SELECT d.id FROM dbo.departments d WHERE d.id IN ({UnitIds})
         UNION
@@ -154,29 +208,39 @@ public sealed partial class SqlServerDialect : SqlDialect
             served_by_kind tinyint NOT NULL, served_by_id varchar(64) NULL, served_by_username nvarchar(255) NULL, served_by_ts datetime2(3) NULL,
             chat_duration float NULL, closed_at datetime2(3) NULL, department_kind tinyint NOT NULL, department_id varchar(64) NULL,
             department_ancestors varchar(1000) NULL, source_type varchar(32) NULL,
-            is_open bit NOT NULL, is_queued bit NOT NULL, is_on_hold bit NOT NULL, is_closed bit NOT NULL);
+            is_open bit NOT NULL, is_queued bit NOT NULL, is_on_hold bit NOT NULL, is_closed bit NOT NULL,
+            source_kind tinyint NOT NULL, source_type_kind tinyint NOT NULL, source_alias_kind tinyint NOT NULL, source_alias nvarchar(255) NULL,
+            tags_kind tinyint NOT NULL, tags nvarchar(max) NULL);
         INSERT INTO @rows (id, t, ts, [open], on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                           department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed)
+                           department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed,
+                           source_kind, source_type_kind, source_alias_kind, source_alias, tags_kind, tags)
         SELECT j.id, j.t, {FromMilliseconds("j.ts")}, j.[open], j.on_hold, j.served_by_kind, j.served_by_id, j.served_by_username,
                {FromMilliseconds("j.served_by_ts")}, j.chat_duration, {FromMilliseconds("j.closed_at")},
-               j.department_kind, j.department_id, j.department_ancestors, j.source_type, j.is_open, j.is_queued, j.is_on_hold, j.is_closed
+               j.department_kind, j.department_id, j.department_ancestors, j.source_type, j.is_open, j.is_queued, j.is_on_hold, j.is_closed,
+               j.source_kind, j.source_type_kind, j.source_alias_kind, j.source_alias, j.tags_kind, j.tags
         FROM OPENJSON(@Batch) WITH (
             id varchar(64) '$.id', t varchar(8) '$.t', ts bigint '$.ts', [open] bit '$.open', on_hold bit '$.onHold',
             served_by_kind tinyint '$.servedByKind', served_by_id varchar(64) '$.servedById', served_by_username nvarchar(255) '$.servedByUsername',
             served_by_ts bigint '$.servedByTs', chat_duration float '$.chatDuration', closed_at bigint '$.closedAt',
             department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
             department_ancestors varchar(1000) '$.departmentAncestors', source_type varchar(32) '$.sourceType',
-            is_open bit '$.isOpen', is_queued bit '$.isQueued', is_on_hold bit '$.isOnHold', is_closed bit '$.isClosed') AS j;
+            is_open bit '$.isOpen', is_queued bit '$.isQueued', is_on_hold bit '$.isOnHold', is_closed bit '$.isClosed',
+            source_kind tinyint '$.sourceKind', source_type_kind tinyint '$.sourceTypeKind', source_alias_kind tinyint '$.sourceAliasKind',
+            source_alias nvarchar(255) '$.sourceAlias', tags_kind tinyint '$.tagsKind', tags nvarchar(max) '$.tags') AS j;
         UPDATE r SET t = s.t, ts = s.ts, [open] = s.[open], on_hold = s.on_hold, served_by_kind = s.served_by_kind, served_by_id = s.served_by_id,
                      served_by_username = s.served_by_username, served_by_ts = s.served_by_ts, chat_duration = s.chat_duration,
                      closed_at = s.closed_at, department_kind = s.department_kind, department_id = s.department_id,
                      department_ancestors = s.department_ancestors, source_type = s.source_type, is_open = s.is_open, is_queued = s.is_queued,
-                     is_on_hold = s.is_on_hold, is_closed = s.is_closed, needs_reimport = 0
+                     is_on_hold = s.is_on_hold, is_closed = s.is_closed, needs_reimport = 0, source_kind = s.source_kind,
+                     source_type_kind = s.source_type_kind, source_alias_kind = s.source_alias_kind, source_alias = s.source_alias,
+                     tags_kind = s.tags_kind, tags = s.tags
         FROM dbo.rooms r JOIN @rows s ON s.id = r.id;
         INSERT INTO dbo.rooms (id, t, ts, [open], on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                               department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed)
+                               department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed,
+                               source_kind, source_type_kind, source_alias_kind, source_alias, tags_kind, tags)
         SELECT s.id, s.t, s.ts, s.[open], s.on_hold, s.served_by_kind, s.served_by_id, s.served_by_username, s.served_by_ts, s.chat_duration,
-               s.closed_at, s.department_kind, s.department_id, s.department_ancestors, s.source_type, s.is_open, s.is_queued, s.is_on_hold, s.is_closed
+               s.closed_at, s.department_kind, s.department_id, s.department_ancestors, s.source_type, s.is_open, s.is_queued, s.is_on_hold, s.is_closed,
+               s.source_kind, s.source_type_kind, s.source_alias_kind, s.source_alias, s.tags_kind, s.tags
         FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.rooms r WHERE r.id = s.id);
         """, AsJsonBatch: true);
 

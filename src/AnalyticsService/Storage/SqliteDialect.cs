@@ -71,6 +71,55 @@ public sealed class SqliteDialect : SqlDialect
 
     public override SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; } = new(Scan(restricted: true));
 
+    private static string InRange(bool restricted) =>
+        "r.t = 'l' AND r.ts >= @Start AND r.ts < @End" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+
+    private static string BySource(bool restricted) => $"""
+        SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
+        FROM rooms r
+        WHERE {InRange(restricted)} AND r.source_kind <> 0
+        GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
+        """;
+
+    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
+
+    private static string ByDepartment(bool restricted) => $"""
+        SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
+        FROM rooms r JOIN departments d ON d.id = r.department_id
+        WHERE {InRange(restricted)} AND r.department_kind = 2
+        GROUP BY d.name
+        UNION ALL
+        SELECT 1, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
+        """;
+
+    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
+
+    private static string ByTags(bool restricted) => $"""
+        SELECT 0 AS Unspecified, j.value AS Label, COUNT(*) AS Total
+        FROM rooms r, json_each(r.tags) j
+        WHERE {InRange(restricted)} AND r.tags_kind = 2
+        GROUP BY j.value
+        UNION ALL
+        SELECT 1, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+        """;
+
+    public override SqlStatement<RangeParameters> CountByTags { get; } = new(ByTags(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByTagsRestricted { get; } = new(ByTags(restricted: true));
+
+    private static string ByAgent(bool restricted) => $"""
+        SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
+        FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
+        WHERE {InRange(restricted)} AND r.served_by_kind <> 0
+        GROUP BY r.served_by_id, u.name
+        UNION ALL
+        SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND r.served_by_kind = 0
+        """;
+
+    public override SqlStatement<RangeParameters> CountByAgent { get; } = new(ByAgent(restricted: false));
+    public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
+
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new("""
         SELECT d.id FROM departments d WHERE d.id IN (SELECT value FROM json_each(@Units))
         UNION
@@ -108,16 +157,19 @@ public sealed class SqliteDialect : SqlDialect
     // against 35,000 with json_each).
     public override BatchStatement<RoomRow> UpsertRooms { get; } = new("""
         INSERT INTO rooms (id, t, ts, open, on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
-                           department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed, needs_reimport)
+                           department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed, needs_reimport,
+                           source_kind, source_type_kind, source_alias_kind, source_alias, tags_kind, tags)
         VALUES (@Id, @T, @Ts, @Open, @OnHold, @ServedByKind, @ServedById, @ServedByUsername, @ServedByTs, @ChatDuration, @ClosedAt,
-                @DepartmentKind, @DepartmentId, @DepartmentAncestors, @SourceType, @IsOpen, @IsQueued, @IsOnHold, @IsClosed, 0)
+                @DepartmentKind, @DepartmentId, @DepartmentAncestors, @SourceType, @IsOpen, @IsQueued, @IsOnHold, @IsClosed, 0,
+                @SourceKind, @SourceTypeKind, @SourceAliasKind, @SourceAlias, @TagsKind, @Tags)
         ON CONFLICT (id) DO UPDATE SET
             t = excluded.t, ts = excluded.ts, open = excluded.open, on_hold = excluded.on_hold, served_by_kind = excluded.served_by_kind,
             served_by_id = excluded.served_by_id, served_by_username = excluded.served_by_username, served_by_ts = excluded.served_by_ts,
             chat_duration = excluded.chat_duration, closed_at = excluded.closed_at, department_kind = excluded.department_kind,
             department_id = excluded.department_id, department_ancestors = excluded.department_ancestors, source_type = excluded.source_type,
             is_open = excluded.is_open, is_queued = excluded.is_queued, is_on_hold = excluded.is_on_hold, is_closed = excluded.is_closed,
-            needs_reimport = 0
+            needs_reimport = 0, source_kind = excluded.source_kind, source_type_kind = excluded.source_type_kind,
+            source_alias_kind = excluded.source_alias_kind, source_alias = excluded.source_alias, tags_kind = excluded.tags_kind, tags = excluded.tags
         """, AsJsonBatch: false);
 
     public override SqlStatement<IdsParameters> DeleteRooms { get; } = new("DELETE FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))");

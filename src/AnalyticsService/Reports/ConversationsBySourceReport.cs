@@ -1,0 +1,32 @@
+using Analytics.V1;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Reports;
+
+/// <summary>
+/// Conversations by where they came from (docs/behaviour.md, "By source"): one row per distinct (source.type,
+/// source.alias), an absent alias and a null one apart, labelled by the alias, else the type; by value descending.
+/// </summary>
+public sealed class ConversationsBySourceReport(ReportQuery query, Store store)
+{
+    public async Task<GetConversationsBySourceResponse> AnswerAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    {
+        var sql = store.Dialect;
+        var rows = await query.RunAsync<SourceCountRow>(sql.CountBySource, sql.CountBySourceRestricted, start, end, scope, cancellationToken);
+        var labelled = rows.Select(r => (Label: Label(r), r.Total)).ToList();
+        var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
+        var sorted = new ReportSort([("total", -1)]).Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);
+        response.Data.AddRange(sorted.Select(r => Row.Of(r.Label, r.Total)));
+        return response;
+    }
+
+    // $ifNull(alias, type): the alias unless it is absent or null.
+    private static string? Label(SourceCountRow row) =>
+        row.AliasKind == (long)FieldKind.Value ? row.Alias : row.TypeKind == (long)FieldKind.Value ? row.Type : null;
+}
+
+/// <summary>A report's row: its label (null where Rocket.Chat's is) and value.</summary>
+public static class Row
+{
+    public static ReportRow Of(string? label, long value) => new() { Label = label, Value = checked((int)value) };
+}

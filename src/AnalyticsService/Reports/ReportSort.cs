@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using AnalyticsService.Api;
+
+namespace AnalyticsService.Reports;
+
+/// <summary>
+/// A report's sort parameter, as Rocket.Chat's parseJsonQuery reads it (docs/behaviour.md, "Sort"): a JSON object
+/// whose every value is 1 or -1, its keys applied in order. Rows are compared key by key, then by label and id.
+/// </summary>
+public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
+{
+    public static ReportSort ByTotalAscending { get; } = new([("total", 1)]);
+
+    public static ReportSort ByNameAscending { get; } = new([("name", 1)]);
+
+    /// <summary>The sort a caller asked for; absent or empty means the report's default.</summary>
+    public static ReportSort Parse(string? raw, ReportSort defaultSort)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return defaultSort;
+        try
+        {
+            using var json = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 64 });
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+                throw ApiError.InvalidSort(raw).ToException();
+            // JSON.parse keeps a repeated key where it first appears, with its last value.
+            var keys = new List<(string Key, int Direction)>();
+            foreach (var property in json.RootElement.EnumerateObject())
+            {
+                var direction = property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var number)
+                    ? number switch { 1 => 1, -1 => -1, _ => 0 } : 0;
+                if (direction == 0)
+                    throw ApiError.InvalidSort(raw).ToException();
+                var at = keys.FindIndex(k => k.Key == property.Name);
+                if (at >= 0)
+                    keys[at] = (property.Name, direction);
+                else
+                    keys.Add((property.Name, direction));
+            }
+            return keys.Count > 0 ? new ReportSort(keys) : throw ApiError.InvalidSort(raw).ToException();
+        }
+        catch (JsonException)
+        {
+            throw ApiError.InvalidSort(raw).ToException();
+        }
+    }
+
+    /// <summary>Orders rows: by the sort's keys, then by label and id ascending, so that every answer is deterministic.</summary>
+    public List<T> Apply<T>(IEnumerable<T> rows, Func<T, string, object?> valueOf, Func<T, string?> label, Func<T, string?> id)
+    {
+        var list = rows.ToList();
+        list.Sort((a, b) =>
+        {
+            foreach (var (key, direction) in Keys)
+            {
+                var order = MongoOrder.Compare(valueOf(a, key), valueOf(b, key));
+                if (order != 0)
+                    return order * direction;
+            }
+            var byLabel = MongoOrder.Compare(label(a), label(b));
+            return byLabel != 0 ? byLabel : MongoOrder.Compare(id(a), id(b));
+        });
+        return list;
+    }
+}
+
+/// <summary>How MongoDB orders the values a report sorts by: missing and null first, then numbers, then strings by their UTF-8 bytes.</summary>
+public static class MongoOrder
+{
+    public static int Compare(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (long x, long y) => x.CompareTo(y),
+        (long, string) => -1,
+        (string, long) => 1,
+        (string x, string y) => CompareUtf8(x, y),
+        _ => 0,
+    };
+
+    // Ordinal over UTF-16 differs from UTF-8 byte order for characters above U+FFFF against U+E000 to U+FFFF.
+    private static int CompareUtf8(string x, string y)
+    {
+        var (a, b) = (Encoding.UTF8.GetBytes(x), Encoding.UTF8.GetBytes(y));
+        return a.AsSpan().SequenceCompareTo(b);
+    }
+}
