@@ -28,5 +28,9 @@ public sealed class ConversationsBySourceReport(ReportQuery query, Store store)
 /// <summary>A report's row: its label (null where Rocket.Chat's is) and value.</summary>
 public static class Row
 {
-    public static ReportRow Of(string? label, long value) => new() { Label = label, Value = checked((int)value) };
+    public static ReportRow Of(string? label, long value) => new()
+    {
+        Label = label is null ? Google.Protobuf.WellKnownTypes.Value.ForNull() : Google.Protobuf.WellKnownTypes.Value.ForString(label),
+        Value = checked((int)value),
+    };
 }

@@ -1,0 +1,167 @@
+using Analytics.V1;
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Grpc.Core;
+using static AnalyticsService.Tests.Infrastructure.Rooms;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// The other four reports of the Reports page (docs/behaviour.md, "The other reports"): exact bodies over REST, the
+/// same over gRPC, the sort parameter and its place in the pipeline, empty answers and restricted callers.
+/// </summary>
+public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassFixture<ReportsPageTests.Fixture>
+{
+    private const string Dashboards = "/api/v1/livechat/analytics/dashboards/";
+    private const string Day = "start=2020-09-10&end=2020-09-11";
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public AnalyticsFactory Factory { get; } = new();
+        public TestUser Admin { get; private set; } = null!;
+        public TestUser Agent { get; private set; } = null!;
+        public TestUser LonelyMonitor { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Admin = await Factory.CreateUserAsync("admin");
+            Agent = await Factory.CreateUserAsync("livechat-agent");
+            LonelyMonitor = await Factory.CreateUserAsync("livechat-monitor");
+            await Factory.Writer.UpsertUsersAsync([
+                new UserRecord("a-alice", "alice", ["livechat-agent"], [], Name: "Alice"),
+                new UserRecord("a-bob", "bob", ["livechat-agent"], [], Name: "Bob"),
+                new UserRecord("a-noname", "noname", ["livechat-agent"], []),
+            ]);
+            await Factory.Writer.UpsertDepartmentsAsync([
+                new("u-1", "Unit", "u"), new("d-sales", "Sales"), new("d-support", "Support"), new("d-support-2", "Support"),
+            ]);
+            var ts = At("2020-09-10T12:00:00Z");
+            await Factory.AddRoomsAsync(
+                Closed(ts) with { SourceType = "widget", DepartmentId = "d-sales", Tags = ["t1", "t2"], ServedById = "a-alice" },
+                Closed(ts) with { SourceType = "widget", DepartmentId = "d-support", Tags = ["t1"], ServedById = "a-alice" },
+                Closed(ts) with { SourceType = "app", SourceAlias = "MyApp", DepartmentId = "d-support-2", Tags = ["t1", "t1"], ServedById = "a-bob" },
+                Closed(ts) with { SourceType = "email", SourceAliasField = FieldKind.Null, Tags = [], ServedById = "a-noname" },
+                Queued(ts) with { DepartmentId = "d-gone", TagsField = FieldKind.Null, ServedByField = FieldKind.Null },
+                Closed(ts) with { SourceType = "widget", SourceAliasField = FieldKind.Null, ServedById = "a-ghost" },
+                Queued(ts),
+                Open(ts) with { ServedById = null, ServedByField = FieldKind.Value },            // servedBy: {}
+                Closed(At("2020-09-12T12:00:00Z")) with { SourceType = "widget", DepartmentId = "d-sales", Tags = ["t3"] }); // outside the day
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
+    }
+
+    private async Task<(int Status, string Body)> GetAsync(string report, string query, TestUser? user = null)
+    {
+        var client = await fixture.Factory.RestAsync();
+        var (status, _, body) = await client.SendAsync((user ?? fixture.Admin).Get($"{Dashboards}{report}?{query}")).ReadAsync();
+        return (status, body);
+    }
+
+    public static TheoryData<string, string, string> Answers() => new()
+    {
+        // Two rows labelled widget: an absent alias and a null one are different pairs.
+        { "conversations-by-source", Day,
+            """{"total":5,"data":[{"label":"widget","value":2},{"label":"MyApp","value":1},{"label":"email","value":1},{"label":"widget","value":1}],"success":true}""" },
+        // Two departments named Support are one row; d-gone no longer exists and counts nowhere.
+        { "conversations-by-department", Day,
+            """{"total":3,"data":[{"label":"Sales","value":1},{"label":"Support","value":2}],"unspecified":4,"success":true}""" },
+        { "conversations-by-tags", Day,
+            """{"total":5,"data":[{"label":"t2","value":1},{"label":"t1","value":4}],"unspecified":4,"success":true}""" },
+        // servedBy null and {} are the null row; a user without a name, or no user, is labelled by the id.
+        { "conversations-by-agent", Day,
+            """{"total":7,"data":[{"label":null,"value":2},{"label":"Alice","value":2},{"label":"Bob","value":1},{"label":"a-ghost","value":1},{"label":"a-noname","value":1}],"unspecified":1,"success":true}""" },
+        { "conversations-by-department", Day + "&sort=%7B%22total%22%3A-1%7D",
+            """{"total":3,"data":[{"label":"Support","value":2},{"label":"Sales","value":1}],"unspecified":4,"success":true}""" },
+        { "conversations-by-department", Day + "&sort=" + Uri.EscapeDataString("""{"_id":-1}"""),
+            """{"total":3,"data":[{"label":"Support","value":2},{"label":"Sales","value":1}],"unspecified":4,"success":true}""" },
+        // A key rows do not have sorts them all as equal: label ascending decides.
+        { "conversations-by-tags", Day + "&sort=" + Uri.EscapeDataString("""{"name":-1}"""),
+            """{"total":5,"data":[{"label":"t1","value":4},{"label":"t2","value":1}],"unspecified":4,"success":true}""" },
+        { "conversations-by-agent", Day + "&sort=" + Uri.EscapeDataString("""{"total":-1,"name":-1}"""),
+            """{"total":7,"data":[{"label":"Alice","value":2},{"label":null,"value":2},{"label":"a-noname","value":1},{"label":"a-ghost","value":1},{"label":"Bob","value":1}],"unspecified":1,"success":true}""" },
+        { "conversations-by-agent", Day + "&sort=" + Uri.EscapeDataString("""{"_id":1}"""),
+            """{"total":7,"data":[{"label":null,"value":2},{"label":"Alice","value":2},{"label":"Bob","value":1},{"label":"a-ghost","value":1},{"label":"a-noname","value":1}],"unspecified":1,"success":true}""" },
+        // An empty sort is the default; the source report ignores sort altogether.
+        { "conversations-by-tags", Day + "&sort=",
+            """{"total":5,"data":[{"label":"t2","value":1},{"label":"t1","value":4}],"unspecified":4,"success":true}""" },
+        { "conversations-by-source", Day + "&sort=nonsense",
+            """{"total":5,"data":[{"label":"widget","value":2},{"label":"MyApp","value":1},{"label":"email","value":1},{"label":"widget","value":1}],"success":true}""" },
+        // No room in the range.
+        { "conversations-by-source", "start=2021-01-01&end=2021-01-02", """{"total":0,"data":[],"success":true}""" },
+        { "conversations-by-department", "start=2021-01-01&end=2021-01-02", """{"total":0,"data":[],"unspecified":0,"success":true}""" },
+        { "conversations-by-tags", "start=2021-01-01&end=2021-01-02", """{"total":0,"data":[],"unspecified":0,"success":true}""" },
+        { "conversations-by-agent", "start=2021-01-01&end=2021-01-02", """{"total":0,"data":[],"unspecified":0,"success":true}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task Each_report_answers_with_rocket_chat_s_body(string report, string query, string body) =>
+        Assert.Equal((200, body), await GetAsync(report, query));
+
+    [Fact]
+    public async Task A_restricted_caller_with_no_unit_counts_the_rooms_without_a_department()
+    {
+        // Rooms 4, 6, 7 and 8 have no departmentId field.
+        Assert.Equal((200, """{"total":0,"data":[],"unspecified":4,"success":true}"""),
+            await GetAsync("conversations-by-department", Day, fixture.LonelyMonitor));
+        Assert.Equal((200, """{"total":2,"data":[{"label":"email","value":1},{"label":"widget","value":1}],"success":true}"""),
+            await GetAsync("conversations-by-source", Day, fixture.LonelyMonitor));
+        Assert.Equal((200, """{"total":3,"data":[{"label":null,"value":1},{"label":"a-ghost","value":1},{"label":"a-noname","value":1}],"unspecified":1,"success":true}"""),
+            await GetAsync("conversations-by-agent", Day, fixture.LonelyMonitor));
+    }
+
+    public static TheoryData<string> InvalidSorts() => new()
+    {
+        "x", "null", "1", "\"a\"", "[]", "{}", """{"total":2}""", """{"total":"1"}""", """{"total":1,"name":0}""", """{"total":1""", "{'total':1}",
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSorts))]
+    public async Task An_invalid_sort_is_refused_with_rocket_chat_s_error(string sort)
+    {
+        var escaped = sort.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        var expected = """{"success":false,"error":"Invalid sort parameter provided: \"RAW\" [error-invalid-sort]","errorType":"error-invalid-sort","details":{"helperMethod":"parseJsonQuery"}}"""
+            .Replace("RAW", escaped);
+        foreach (var report in new[] { "conversations-by-department", "conversations-by-tags", "conversations-by-agent" })
+            Assert.Equal((400, expected), await GetAsync(report, $"{Day}&sort={Uri.EscapeDataString(sort)}"));
+
+        var grpc = await fixture.Factory.GrpcAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await grpc.GetConversationsByTagsAsync(new() { Start = "2020-09-10", End = "2020-09-11", Sort = sort }, fixture.Admin.Headers));
+        Assert.Equal((StatusCode.InvalidArgument, $"Invalid sort parameter provided: \"{sort}\" [error-invalid-sort]"), (error.StatusCode, error.Status.Detail));
+        var info = error.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>();
+        Assert.Equal(("error-invalid-sort", "parseJsonQuery"), (info.Reason, info.Metadata["helperMethod"]));
+    }
+
+    [Fact]
+    public async Task The_sort_is_checked_after_the_schema_and_the_permission_and_before_the_dates()
+    {
+        var bad = "&sort=x";
+        Assert.Equal((400, Bodies.AdditionalProperties), await GetAsync("conversations-by-agent", $"{Day}{bad}&foo=1"));
+        Assert.Equal((403, Bodies.NotPermitted), await GetAsync("conversations-by-agent", $"{Day}{bad}", fixture.Agent));
+        Assert.Equal(400, (await GetAsync("conversations-by-agent", $"start=never&end=2020-01-01{bad}")).Status);
+        Assert.Contains("[error-invalid-sort]", (await GetAsync("conversations-by-agent", $"start=never&end=2020-01-01{bad}")).Body);
+        Assert.Equal((400, Bodies.InvalidStart), await GetAsync("conversations-by-agent", "start=never&end=2020-01-01"));
+    }
+
+    [Fact]
+    public async Task Grpc_answers_the_same_as_rest()
+    {
+        var grpc = await fixture.Factory.GrpcAsync();
+        var headers = fixture.Admin.Headers;
+        static string Rows(IEnumerable<ReportRow> rows) => string.Join(" ", rows.Select(r =>
+            $"{(r.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue ? "null" : r.Label.StringValue)}={r.Value}"));
+
+        var source = await grpc.GetConversationsBySourceAsync(new() { Start = "2020-09-10", End = "2020-09-11" }, headers);
+        var department = await grpc.GetConversationsByDepartmentAsync(new() { Start = "2020-09-10", End = "2020-09-11" }, headers);
+        var tags = await grpc.GetConversationsByTagsAsync(new() { Start = "2020-09-10", End = "2020-09-11", Sort = """{"total":-1}""" }, headers);
+        var agent = await grpc.GetConversationsByAgentAsync(new() { Start = "2020-09-10", End = "2020-09-11" }, headers);
+
+        Assert.Equal((5, "widget=2 MyApp=1 email=1 widget=1", true), (source.Total, Rows(source.Data), source.Success));
+        Assert.Equal((3, "Sales=1 Support=2", 4), (department.Total, Rows(department.Data), department.Unspecified));
+        Assert.Equal((5, "t1=4 t2=1", 4), (tags.Total, Rows(tags.Data), tags.Unspecified));
+        Assert.Equal((7, "null=2 Alice=2 Bob=1 a-ghost=1 a-noname=1", 1), (agent.Total, Rows(agent.Data), agent.Unspecified));
+        Assert.Equal(Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue, agent.Data[0].Label.KindCase); // null, not ""
+    }
+}
