@@ -1,4 +1,5 @@
 using AnalyticsService.Demo;
+using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using AnalyticsService.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     private readonly AnalyticsFactory _factory = new();
     private List<RoomRecord> _rooms = [];
     private List<DepartmentRecord> _departments = [];
+    private List<UserRecord> _users = [];
     // The callers whose scopes are drawn, with what restricts them (null: they see every room).
     private readonly List<(Caller Caller, HashSet<string>? Restricting)> _callers = [];
     private static readonly DateTimeOffset End = DateTimeOffset.Parse("2026-03-01T00:00:00Z");
@@ -22,13 +24,16 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _factory.RestAsync();
-        var workspace = new DataGenerator(seed: 11).Generate(rooms: 4000, days: 20, End);
+        var workspace = new DataGenerator(seed: 11).Generate(rooms: 4000, days: 20, End, new DataGenerator.Shape(Agents: 12, Departments: 8, Tags: 20));
         _rooms = workspace.Rooms.ToList();
+        _users = [.. workspace.Users, new UserRecord("agent-unnamed", "unnamed", ["livechat-agent"], [])];
+        await _factory.Writer.UpsertUsersAsync(_users);
         var units = workspace.Departments.Where(d => d.Type == "u").Select(d => d.Id).ToList();
         var plain = workspace.Departments.Where(d => d.Type != "u").ToList();
         // Beside the generator's: a department nested two deep, one in no unit, one that rooms name but was deleted.
         _departments = [.. workspace.Departments,
-            new("dep-nested", "Nested", null, [plain[0].Id, units[0]]), new("dep-loose", "Loose", null, [])];
+            new("dep-nested", "Nested", null, [plain[0].Id, units[0]]), new("dep-loose", "Loose", null, []),
+            new("dep-shared-name", plain[1].Name, null, [units[1]])];
         await _factory.Writer.UpsertDepartmentsAsync(_departments);
         await _factory.AddRoomsAsync([.. _rooms]);
 
@@ -39,8 +44,14 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         for (var i = 0; i < _rooms.Count; i += 4)
         {
             var room = _rooms[i];
-            _rooms[i] = random.Next(13) switch
+            _rooms[i] = random.Next(19) switch
             {
+                13 => room with { SourceType = null, SourceAlias = null, SourceField = FieldKind.Null },             // source: null
+                14 => room with { SourceAlias = random.Next(2) == 0 ? "Bridge" : null, SourceAliasField = FieldKind.Null, SourceTypeField = FieldKind.Null },
+                15 => room with { Tags = null, TagsField = FieldKind.Null },                                          // tags: null
+                16 => room with { Tags = ["vip", "vip", null, "VIP"] },                                               // repeats, null, case
+                17 => room with { ServedById = random.Next(2) == 0 ? "agent-unnamed" : "agent-deleted" },
+                18 => room with { DepartmentId = "dep-shared-name" },
                 0 => room with { Open = false, OnHold = false, ChatDuration = 90, ClosedAt = room.Ts.AddMinutes(2) },
                 1 => room with { Open = true, ChatDuration = null, ServedById = null },
                 2 => room with { Ts = room.Ts.AddHours(random.Next(-72, 72)).AddMilliseconds(random.Next(1000)) },
@@ -180,6 +191,135 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         Assert.False(Split(d + 5, d + h + 4).HasWholeHours);
         // Before 1970, hours and days still start on the hour and at midnight.
         Assert.Equal(new RangeSplit(-3 * d + 5, -71 * h, -24 * h, -d + 7, -71, -48, -24, -24, -2, -1), Split(-3 * d + 5, -d + 7));
+    }
+
+    private static readonly string?[] Sorts =
+        [null, """{"total":1}""", """{"total":-1}""", """{"_id":1}""", """{"_id":-1}""", """{"name":1}""", """{"name":-1}""",
+         """{"total":-1,"_id":1}""", """{"total":1,"name":-1}""", """{"unknown":1}"""];
+
+    [Fact]
+    public async Task Random_ranges_scopes_and_sorts_give_each_report_what_the_rules_give()
+    {
+        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
+        var bySource = _factory.Services.GetRequiredService<ConversationsBySourceReport>();
+        var byDepartment = _factory.Services.GetRequiredService<ConversationsByDepartmentReport>();
+        var byTags = _factory.Services.GetRequiredService<ConversationsByTagsReport>();
+        var byAgent = _factory.Services.GetRequiredService<ConversationsByAgentReport>();
+        var random = new Random(4321);
+        for (var i = 0; i < 120; i++)
+        {
+            var start = End.AddDays(-24).AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(28).TotalMilliseconds));
+            var end = start.AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(random.Next(2) == 0 ? 2 : 26).TotalMilliseconds));
+            var (caller, restricting) = _callers[random.Next(_callers.Count)];
+            var scope = await scopes.ForAsync(caller, CancellationToken.None);
+            var sortText = Sorts[random.Next(Sorts.Length)];
+            var visible = Visible(start, end, restricting);
+            var context = $"[{start:O}, {end:O}) caller {caller.UserId} sort {sortText ?? "default"}";
+
+            var source = await bySource.AnswerAsync(start, end, scope, CancellationToken.None);
+            Assert.True(Expected.Source(visible) == Shown(source.Total, source.Data, 0), $"by source {context}: {Shown(source.Total, source.Data, 0)}");
+            var department = await byDepartment.AnswerAsync(start, end, scope,
+                ReportSort.Parse(sortText, ConversationsByDepartmentReport.DefaultSort), CancellationToken.None);
+            Assert.True(Expected.Department(visible, _departments, sortText ?? """{"total":1}""") == Shown(department.Total, department.Data, department.Unspecified),
+                $"by department {context}: {Shown(department.Total, department.Data, department.Unspecified)}");
+            var tags = await byTags.AnswerAsync(start, end, scope, ReportSort.Parse(sortText, ConversationsByTagsReport.DefaultSort), CancellationToken.None);
+            Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
+                $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
+            var agent = await byAgent.AnswerAsync(start, end, scope, ReportSort.Parse(sortText, ConversationsByAgentReport.DefaultSort), CancellationToken.None);
+            Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
+                $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+        }
+    }
+
+    private static string Shown(int total, IEnumerable<Analytics.V1.ReportRow> rows, int unspecified) =>
+        $"{total}|{unspecified}|" + string.Join(",", rows.Select(r =>
+            $"{(r.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue ? "<null>" : r.Label.StringValue)}={r.Value}"));
+
+    /// <summary>The omnichannel rooms of a range that a caller restricted to these ids sees (all for null), by the rules in plain C#.</summary>
+    private List<RoomRecord> Visible(DateTimeOffset start, DateTimeOffset end, HashSet<string>? restricting)
+    {
+        var reached = restricting is null ? null : _departments
+            .Where(d => restricting.Contains(d.Id) || (d.Ancestors ?? []).Any(restricting.Contains)).Select(d => d.Id).ToHashSet();
+        return _rooms.Where(r => r.Type == "l" && r.Ts >= start && r.Ts < end
+            && (restricting is null
+                || (r.DepartmentId is null && r.DepartmentField is not FieldKind.Null)
+                || (r.DepartmentId is not null && reached!.Contains(r.DepartmentId))
+                || (r.DepartmentAncestors ?? []).Any(restricting.Contains))).ToList();
+    }
+
+    /// <summary>docs/behaviour.md's four reports written again, plainly, over the visible rooms: "total|unspecified|label=value,...".</summary>
+    private static class Expected
+    {
+        private sealed record Line(string? Label, string? Id, long Value);
+
+        private static readonly IComparer<string?> Utf8 = Comparer<string?>.Create((a, b) =>
+            a is null ? (b is null ? 0 : -1) : b is null ? 1
+            : System.Text.Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(System.Text.Encoding.UTF8.GetBytes(b)));
+
+        private static string Show(IEnumerable<Line> lines, long unspecified)
+        {
+            var list = lines.ToList();
+            return $"{list.Sum(l => l.Value)}|{unspecified}|" + string.Join(",", list.Select(l => $"{l.Label ?? "<null>"}={l.Value}"));
+        }
+
+        // The sort's keys in order (total: the value; _id: the id, or the label where rows have no other id; name:
+        // the label where rows have one), then label and id ascending.
+        private static IEnumerable<Line> Sort(List<Line> lines, string sort, bool agents)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(sort);
+            IOrderedEnumerable<Line>? ordered = null;
+            foreach (var key in json.RootElement.EnumerateObject())
+            {
+                var descending = key.Value.GetInt32() == -1;
+                Func<Line, object?> selector = key.Name switch
+                {
+                    "total" => l => l.Value,
+                    "_id" => l => agents ? l.Id : l.Label,
+                    "name" when agents => l => l.Label,
+                    _ => _ => null,
+                };
+                IComparer<object?> comparer = Comparer<object?>.Create((a, b) => (a, b) switch
+                {
+                    (long x, long y) => x.CompareTo(y),
+                    (string or null, string or null) => Utf8.Compare((string?)a, (string?)b),
+                    _ => 0,
+                });
+                ordered = ordered is null
+                    ? (descending ? lines.OrderByDescending(selector, comparer) : lines.OrderBy(selector, comparer))
+                    : (descending ? ordered.ThenByDescending(selector, comparer) : ordered.ThenBy(selector, comparer));
+            }
+            return ordered!.ThenBy(l => l.Label, Utf8).ThenBy(l => l.Id, Utf8);
+        }
+
+        public static string Source(List<RoomRecord> rooms) => Show(rooms.Where(r => r.Source != FieldKind.Absent)
+                .GroupBy(r => (r.SourceTypeKind, r.SourceType, r.SourceAliasKind, r.SourceAlias))
+                .Select(g => new Line(g.Key.SourceAliasKind == FieldKind.Value ? g.Key.SourceAlias : g.Key.SourceTypeKind == FieldKind.Value ? g.Key.SourceType : null,
+                    null, g.Count()))
+                .OrderByDescending(l => l.Value).ThenBy(l => l.Label, Utf8), 0);
+
+        public static string Department(List<RoomRecord> rooms, List<DepartmentRecord> departments, string sort)
+        {
+            var names = departments.ToDictionary(d => d.Id, d => d.Name);
+            var lines = rooms.Where(r => r.DepartmentId is not null && names.ContainsKey(r.DepartmentId))
+                .GroupBy(r => names[r.DepartmentId!]).Select(g => new Line(g.Key, null, g.Count())).ToList();
+            return Show(Sort(lines, sort, agents: false), rooms.Count(r => r.Department == FieldKind.Absent));
+        }
+
+        public static string Tags(List<RoomRecord> rooms, string sort)
+        {
+            var lines = rooms.Where(r => r.TagsKind == FieldKind.Value).SelectMany(r => r.Tags!)
+                .GroupBy(t => t ?? "\0null").Select(g => new Line(g.First(), null, g.Count())).ToList();
+            return Show(Sort(lines, sort, agents: false), rooms.Count(r => r.TagsKind == FieldKind.Absent || r.Tags is { Count: 0 }));
+        }
+
+        public static string Agent(List<RoomRecord> rooms, List<UserRecord> users, string sort)
+        {
+            var names = users.ToDictionary(u => u.Id, u => u.Name);
+            var lines = rooms.Where(r => r.ServedBy != FieldKind.Absent).GroupBy(r => r.ServedById ?? "\0null")
+                .Select(g => (Id: g.First().ServedById, Count: g.Count()))
+                .Select(a => new Line(a.Id is null ? null : names.GetValueOrDefault(a.Id) ?? a.Id, a.Id, a.Count)).ToList();
+            return Show(Sort(lines, sort, agents: true), rooms.Count(r => r.ServedBy == FieldKind.Absent));
+        }
     }
 
     /// <summary>The rules of docs/behaviour.md ("Status", "Who sees which rooms") over the rooms as last written, in plain C#.</summary>

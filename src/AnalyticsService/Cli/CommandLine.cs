@@ -16,11 +16,12 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
           AnalyticsService import <dir> [--skip-invalid] [configuration...]
                                                                     import mongoexport files into the configured store
           AnalyticsService generate --rooms N --out <dir> [--seed S] [--days D] [--end yyyy-MM-dd]
+                                    [--agents A] [--departments N] [--tags T]
                                                                     write a generated workspace as mongoexport files
         """;
 
     private static readonly string[] Flags = ["--demo", "--skip-invalid"];
-    private static readonly string[] Valued = ["--rooms", "--out", "--seed", "--days", "--end"];
+    private static readonly string[] Valued = ["--rooms", "--out", "--seed", "--days", "--end", "--agents", "--departments", "--tags"];
 
     public static CommandLine Parse(string[] args)
     {

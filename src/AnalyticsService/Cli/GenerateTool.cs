@@ -5,8 +5,8 @@ using AnalyticsService.Demo;
 namespace AnalyticsService.Cli;
 
 /// <summary>
-/// <c>generate --rooms N --out &lt;dir&gt; [--seed S] [--days D] [--end yyyy-MM-dd]</c>: a generated workspace as mongoexport
-/// files. Rooms fall in the D days (365) before --end (the start of today, UTC). The same seed and end give the same
+/// <c>generate --rooms N --out &lt;dir&gt; [--seed S] [--days D] [--end yyyy-MM-dd] [--agents A] [--departments N] [--tags T]</c>:
+/// a generated workspace as mongoexport files. Rooms fall in the D days (365) before --end (the start of today, UTC). The same seed and end give the same
 /// files. The users' plain tokens are printed here, once; the files hold only their hashes.
 /// </summary>
 public static class GenerateTool
@@ -22,7 +22,9 @@ public static class GenerateTool
                 ? parsed : throw new UsageException("--end must be a date, yyyy-MM-dd")
             : new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
 
-        var workspace = new DataGenerator(seed).Generate(rooms, days, end);
+        var shape = new DataGenerator.Shape(commandLine.Integer("--agents", 8, min: 1), commandLine.Integer("--departments", 6, min: 1),
+            commandLine.Integer("--tags", 12, min: 0));
+        var workspace = new DataGenerator(seed).Generate(rooms, days, end, shape);
         workspace.WriteExport(directory);
 
         output.WriteLine($"Wrote {rooms:N0} rooms over {days} days before {end:yyyy-MM-dd} (seed {seed}) to {directory}.");

@@ -65,13 +65,20 @@ public sealed class DataGenerator(int seed)
         new("api-bypass-rate-limit", ["admin", "bot", "app"]),
     ];
 
-    public GeneratedWorkspace Generate(int rooms, int days, DateTimeOffset now)
+    /// <summary>The sizes of a generated workspace beside its rooms: agents, departments (grouped into units) and tags in use.</summary>
+    public sealed record Shape(int Agents = 8, int Departments = 6, int Tags = 12);
+
+    private static readonly string[] DepartmentNames = ["Sales", "Support", "Billing", "Onboarding", "Returns", "Partners"];
+    private static readonly string[] TagWords = ["billing", "refund", "bug", "feature-request", "vip", "complaint", "pricing", "login", "shipping", "urgent", "praise", "churn-risk"];
+
+    public GeneratedWorkspace Generate(int rooms, int days, DateTimeOffset now, Shape? shape = null)
     {
+        shape ??= new Shape();
         var units = new[] { Department("North America", "u"), Department("Europe", "u") };
         var departments = new List<DepartmentRecord>(units);
-        string[] names = ["Sales", "Support", "Billing", "Onboarding", "Returns", "Partners"];
-        for (var i = 0; i < names.Length; i++)
-            departments.Add(Department(names[i], null, [units[i % units.Length].Id]));
+        for (var i = 0; i < shape.Departments; i++)
+            departments.Add(Department(i < DepartmentNames.Length ? DepartmentNames[i] : $"Department {i + 1}", null, [units[i % units.Length].Id]));
+        var tags = Enumerable.Range(0, shape.Tags).Select(i => i < TagWords.Length ? TagWords[i] : $"tag-{i + 1:000}").ToArray();
 
         var tokens = new Dictionary<string, string>();
         var users = new List<UserRecord>
@@ -86,7 +93,7 @@ public sealed class DataGenerator(int seed)
             users.Add(monitor);
             monitors.Add(new UnitMonitorRecord(NewId(), units[i].Id, monitor.Id, monitor.Username));
         }
-        var agents = Enumerable.Range(1, 8).Select(i => User($"agent.{i}", ["livechat-agent", "user"], tokens)).ToList();
+        var agents = Enumerable.Range(1, shape.Agents).Select(i => User($"agent.{i}", ["livechat-agent", "user"], tokens)).ToList();
         users.AddRange(agents);
 
         var roomDepartments = departments.Skip(units.Length).ToList();
@@ -98,17 +105,18 @@ public sealed class DataGenerator(int seed)
                 departmentAgents.Add(new DepartmentAgentRecord(NewId(), agent.Id, department.Id, agent.Username));
         }
         return new GeneratedWorkspace(DefaultRoles, DefaultPermissions, departments, users, monitors, departmentAgents,
-            GenerateRooms(rooms, days, now, roomDepartments, agents), tokens);
+            GenerateRooms(rooms, days, now, roomDepartments, agents, tags), tokens);
     }
 
     // Rooms have a random sequence of their own, so that enumerating them again gives the same rooms.
-    private IEnumerable<RoomRecord> GenerateRooms(int rooms, int days, DateTimeOffset end, IReadOnlyList<DepartmentRecord> departments, IReadOnlyList<UserRecord> agents)
+    private IEnumerable<RoomRecord> GenerateRooms(int rooms, int days, DateTimeOffset end, IReadOnlyList<DepartmentRecord> departments,
+        IReadOnlyList<UserRecord> agents, string[] tags)
     {
         _random = new Random(unchecked(seed * 31 + 17));
         var start = end.AddDays(-days);
         var span = end - start;
         for (var i = 0; i < rooms; i++)
-            yield return Room(start + WorkingHoursOffset(span), end, departments, agents);
+            yield return Tagged(Sourced(Room(start + WorkingHoursOffset(span), end, departments, agents)), tags);
     }
 
     public static string NewLoginToken() => RandomNumberGenerator.GetString(TokenAlphabet, 43);
@@ -145,8 +153,8 @@ public sealed class DataGenerator(int seed)
         var duration = 60 + Math.Round(_random.NextDouble() * 1800, 3);
         // One room in twenty came in without a department (no departmentId field).
         var room = _random.Next(20) == 0
-            ? new RoomRecord(NewId(), "l", ts, SourceType: "widget")
-            : new RoomRecord(NewId(), "l", ts, DepartmentId: department.Id, DepartmentAncestors: department.Ancestors, SourceType: "widget");
+            ? new RoomRecord(NewId(), "l", ts)
+            : new RoomRecord(NewId(), "l", ts, DepartmentId: department.Id, DepartmentAncestors: department.Ancestors);
         return status switch
         {
             "queued" => room with { Open = true },
@@ -155,6 +163,31 @@ public sealed class DataGenerator(int seed)
             "closed" => room with { ServedById = agent.Id, ServedByUsername = agent.Username, ServedByTs = servedAt, ChatDuration = duration, ClosedAt = ts.AddSeconds(duration) },
             _ => room with { ClosedAt = ts.AddMinutes(1) }, // closed before metrics were kept: counts only in total
         };
+    }
+
+    // Most conversations come in through the widget; some by email, SMS, the API or an app (with its alias); a few
+    // carry no source at all.
+    private RoomRecord Sourced(RoomRecord room) => _random.Next(100) switch
+    {
+        < 60 => room with { SourceType = "widget" },
+        < 70 => room with { SourceType = "email" },
+        < 75 => room with { SourceType = "sms" },
+        < 85 => room with { SourceType = "app", SourceAlias = "WhatsApp Bridge" },
+        < 90 => room with { SourceType = "api" },
+        < 95 => room with { SourceType = "other" },
+        _ => room with { SourceType = null },
+    };
+
+    // A fifth of the conversations are never tagged, a few have an emptied list; the rest have one to three tags,
+    // the first few tags much more used than the others.
+    private RoomRecord Tagged(RoomRecord room, string[] tags)
+    {
+        var roll = _random.Next(100);
+        if (roll < 20 || tags.Length == 0)
+            return room;
+        if (roll < 25)
+            return room with { Tags = [] };
+        return room with { Tags = Enumerable.Range(0, 1 + _random.Next(3)).Select(_ => tags[(int)(tags.Length * Math.Pow(_random.NextDouble(), 2))]).Distinct().ToArray() };
     }
 
     private double Gaussian() =>
