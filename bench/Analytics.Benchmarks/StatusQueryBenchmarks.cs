@@ -27,7 +27,7 @@ public class StatusQueryBenchmarks
     {
         var cache = Environment.GetEnvironmentVariable("ANALYTICS_BENCH_CACHE")
             ?? throw new InvalidOperationException("ANALYTICS_BENCH_CACHE must name bench/.cache (bench/benchmarks sets it).");
-        var path = Path.Combine(cache, $"analytics-{Rooms}.db");
+        var path = Path.Combine(cache, $"analytics-{Rooms}-v2.db");
         if (!File.Exists(path))
             throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
         var store = new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
