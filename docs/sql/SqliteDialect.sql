@@ -1,0 +1,317 @@
+-- Every statement SqliteDialect sends, as the code builds it. Written by StatementSnapshotTests: do not edit.
+
+-- AddToHourlyRoomCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
+INSERT INTO room_counts_hourly (hour, department_kind, department_id, department_ancestors, total, open, queued, on_hold, closed)
+VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
+ON CONFLICT (hour, department_kind, department_id, department_ancestors) DO UPDATE SET
+    total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+    on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+
+-- AddToRoomCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
+INSERT INTO room_counts (day, department_kind, department_id, department_ancestors, total, open, queued, on_hold, closed)
+VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
+ON CONFLICT (day, department_kind, department_id, department_ancestors) DO UPDATE SET
+    total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+    on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+
+-- AnyRoleHolds (@Permission, @Roles)
+SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))
+
+-- BeforeBatches (no parameters)
+PRAGMA cache_size = -131072
+
+-- BumpStoreVersion (no parameters)
+UPDATE store_version SET version = version + 1 WHERE id = 1
+
+-- CountByAgent (@Start, @End)
+SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
+FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.served_by_kind <> 0
+GROUP BY r.served_by_id, u.name
+UNION ALL
+SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.served_by_kind = 0
+
+-- CountByAgentRestricted (@Start, @End, @Units, @Departments)
+SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
+FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.served_by_kind <> 0
+GROUP BY r.served_by_id, u.name
+UNION ALL
+SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.served_by_kind = 0
+
+-- CountByDepartment (@Start, @End)
+SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
+FROM rooms r JOIN departments d ON d.id = r.department_id
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.department_kind = 2
+GROUP BY d.name
+UNION ALL
+SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.department_kind = 0
+
+-- CountByDepartmentRestricted (@Start, @End, @Units, @Departments)
+SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
+FROM rooms r JOIN departments d ON d.id = r.department_id
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.department_kind = 2
+GROUP BY d.name
+UNION ALL
+SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.department_kind = 0
+
+-- CountBySource (@Start, @End)
+SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
+FROM rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.source_kind <> 0
+GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
+
+-- CountBySourceRestricted (@Start, @End, @Units, @Departments)
+SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
+FROM rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0
+GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
+
+-- CountByStatus (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
+       COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
+FROM (
+    SELECT dc.total AS total, dc.open AS is_open, dc.queued AS is_queued, dc.on_hold AS is_on_hold, dc.closed AS is_closed
+    FROM room_counts dc
+    WHERE dc.day >= @FirstDay AND dc.day < @EndDay
+        UNION ALL
+        SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @FirstHour AND hc.hour < @HeadHourEnd
+        UNION ALL
+        SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @TailHourStart AND hc.hour < @EndHour
+        UNION ALL
+        SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd
+        UNION ALL
+        SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End
+)
+
+-- CountByStatusRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay, @Units, @Departments)
+SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
+       COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
+FROM (
+    SELECT dc.total AS total, dc.open AS is_open, dc.queued AS is_queued, dc.on_hold AS is_on_hold, dc.closed AS is_closed
+    FROM room_counts dc
+    WHERE dc.day >= @FirstDay AND dc.day < @EndDay AND (dc.department_kind = 0
+         OR (dc.department_kind = 2 AND dc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(dc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @FirstHour AND hc.hour < @HeadHourEnd AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(hc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @TailHourStart AND hc.hour < @EndHour AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(hc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+)
+
+-- CountByTags (@Start, @End)
+SELECT 0 AS Unspecified, j.value AS Label, COUNT(*) AS Total
+FROM rooms r, json_each(r.tags) j
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.tags_kind = 2
+GROUP BY j.value
+UNION ALL
+SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+
+-- CountByTagsRestricted (@Start, @End, @Units, @Departments)
+SELECT 0 AS Unspecified, j.value AS Label, COUNT(*) AS Total
+FROM rooms r, json_each(r.tags) j
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.tags_kind = 2
+GROUP BY j.value
+UNION ALL
+SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+
+-- CountRoomsAndUsers (no parameters)
+SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)
+
+-- CountRoomsNeedingReimport (no parameters)
+SELECT COUNT(*) FROM rooms WHERE needs_reimport = 1
+
+-- CountUnits (no parameters)
+SELECT COUNT(*) FROM departments WHERE type = 'u'
+
+-- CreateMigrationsTable (no parameters)
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER NOT NULL PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at TEXT    NOT NULL
+)
+
+-- DeleteChildren(DepartmentAncestors) (@Ids)
+DELETE FROM department_ancestors WHERE department_id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteChildren(LoginTokens) (@Ids)
+DELETE FROM login_tokens WHERE user_id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteChildren(PermissionRoles) (@Ids)
+DELETE FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteChildren(UserRoles) (@Ids)
+DELETE FROM user_roles WHERE user_id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteRooms (@Ids)
+DELETE FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DepartmentsReachedBy (@Units)
+SELECT d.id FROM departments d WHERE d.id IN (SELECT value FROM json_each(@Units))
+UNION
+SELECT a.department_id FROM department_ancestors a WHERE a.ancestor_id IN (SELECT value FROM json_each(@Units))
+
+-- ExistingIds(DepartmentAgents) (@Ids)
+SELECT id FROM department_agents WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingIds(Departments) (@Ids)
+SELECT id FROM departments WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingIds(Roles) (@Ids)
+SELECT id FROM roles WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingIds(Rooms) (@Ids)
+SELECT id FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingIds(UnitMonitors) (@Ids)
+SELECT id FROM unit_monitors WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingIds(Users) (@Ids)
+SELECT id FROM users WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- ExistingPermissions (@Ids)
+SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))
+
+-- FindCaller (@UserId, @HashedToken)
+SELECT u.username AS Username, ur.role_id AS RoleId
+FROM users u
+JOIN login_tokens t ON t.user_id = u.id AND t.hashed_token = @HashedToken
+LEFT JOIN user_roles ur ON ur.user_id = u.id
+WHERE u.id = @UserId
+
+-- HealthCheck (no parameters)
+SELECT 1
+
+-- InsertChildren(DepartmentAncestors) (@Parent, @Child)
+INSERT OR IGNORE INTO department_ancestors (department_id, ancestor_id) VALUES (@Parent, @Child)
+
+-- InsertChildren(LoginTokens) (@Parent, @Child)
+INSERT OR IGNORE INTO login_tokens (user_id, hashed_token) VALUES (@Parent, @Child)
+
+-- InsertChildren(PermissionRoles) (@Parent, @Child)
+INSERT OR IGNORE INTO permission_roles (permission_id, role_id) VALUES (@Parent, @Child)
+
+-- InsertChildren(UserRoles) (@Parent, @Child)
+INSERT OR IGNORE INTO user_roles (user_id, role_id) VALUES (@Parent, @Child)
+
+-- InsertLoginTokens (@UserId, @HashedToken, @CreatedAt)
+INSERT OR IGNORE INTO login_tokens (user_id, hashed_token, created_at) VALUES (@UserId, @HashedToken, @CreatedAt)
+
+-- MigrationApplied (@Version)
+SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
+
+-- RecordMigration (@Version, @Name, @AppliedAt)
+INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
+
+-- RestrictingIds (@UserId)
+SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
+UNION
+SELECT department_id FROM department_agents WHERE agent_id = @UserId
+
+-- ScanByStatus (@Start, @End)
+SELECT COUNT(*) AS Total, COALESCE(SUM(r.is_open), 0) AS Open, COALESCE(SUM(r.is_queued), 0) AS Queued,
+       COALESCE(SUM(r.is_on_hold), 0) AS OnHold, COALESCE(SUM(r.is_closed), 0) AS Closed
+FROM rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+
+-- ScanByStatusRestricted (@Start, @End, @Units, @Departments)
+SELECT COUNT(*) AS Total, COALESCE(SUM(r.is_open), 0) AS Open, COALESCE(SUM(r.is_queued), 0) AS Queued,
+       COALESCE(SUM(r.is_on_hold), 0) AS OnHold, COALESCE(SUM(r.is_closed), 0) AS Closed
+FROM rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+
+-- Startup (no parameters)
+PRAGMA journal_mode = WAL
+
+-- StoreVersion (no parameters)
+SELECT version FROM store_version WHERE id = 1
+
+-- StoredRooms (@Ids)
+SELECT id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
+       department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors
+FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- UpsertDepartmentAgents (@Id, @AgentId, @DepartmentId, @Username, @DepartmentEnabled)
+INSERT INTO department_agents (id, agent_id, department_id, username, department_enabled)
+VALUES (@Id, @AgentId, @DepartmentId, @Username, @DepartmentEnabled)
+ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, department_id = excluded.department_id, username = excluded.username,
+    department_enabled = excluded.department_enabled
+
+-- UpsertDepartments (@Id, @Name, @Type)
+INSERT INTO departments (id, name, type) VALUES (@Id, @Name, @Type)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type
+
+-- UpsertRoles (@Id, @Name, @Scope)
+INSERT INTO roles (id, name, scope) VALUES (@Id, @Name, @Scope)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, scope = excluded.scope
+
+-- UpsertRooms (@Id, @T, @Ts, @Open, @OnHold, @ServedByKind, @ServedById, @ServedByUsername, @ServedByTs, @ChatDuration, @ClosedAt, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @SourceType, @IsOpen, @IsQueued, @IsOnHold, @IsClosed, @SourceKind, @SourceTypeKind, @SourceAliasKind, @SourceAlias, @TagsKind, @Tags)
+INSERT INTO rooms (id, t, ts, open, on_hold, served_by_kind, served_by_id, served_by_username, served_by_ts, chat_duration, closed_at,
+                   department_kind, department_id, department_ancestors, source_type, is_open, is_queued, is_on_hold, is_closed, needs_reimport,
+                   source_kind, source_type_kind, source_alias_kind, source_alias, tags_kind, tags)
+VALUES (@Id, @T, @Ts, @Open, @OnHold, @ServedByKind, @ServedById, @ServedByUsername, @ServedByTs, @ChatDuration, @ClosedAt,
+        @DepartmentKind, @DepartmentId, @DepartmentAncestors, @SourceType, @IsOpen, @IsQueued, @IsOnHold, @IsClosed, 0,
+        @SourceKind, @SourceTypeKind, @SourceAliasKind, @SourceAlias, @TagsKind, @Tags)
+ON CONFLICT (id) DO UPDATE SET
+    t = excluded.t, ts = excluded.ts, open = excluded.open, on_hold = excluded.on_hold, served_by_kind = excluded.served_by_kind,
+    served_by_id = excluded.served_by_id, served_by_username = excluded.served_by_username, served_by_ts = excluded.served_by_ts,
+    chat_duration = excluded.chat_duration, closed_at = excluded.closed_at, department_kind = excluded.department_kind,
+    department_id = excluded.department_id, department_ancestors = excluded.department_ancestors, source_type = excluded.source_type,
+    is_open = excluded.is_open, is_queued = excluded.is_queued, is_on_hold = excluded.is_on_hold, is_closed = excluded.is_closed,
+    needs_reimport = 0, source_kind = excluded.source_kind, source_type_kind = excluded.source_type_kind,
+    source_alias_kind = excluded.source_alias_kind, source_alias = excluded.source_alias, tags_kind = excluded.tags_kind, tags = excluded.tags
+
+-- UpsertUnitMonitors (@Id, @UnitId, @MonitorId, @Username)
+INSERT INTO unit_monitors (id, unit_id, monitor_id, username) VALUES (@Id, @UnitId, @MonitorId, @Username)
+ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, monitor_id = excluded.monitor_id, username = excluded.username
+
+-- UpsertUsers (@Id, @Username, @Name, @Active)
+INSERT INTO users (id, username, name, active) VALUES (@Id, @Username, @Name, @Active)
+ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, active = excluded.active
+
+-- UserIdByUsername (@Username)
+SELECT id FROM users WHERE username = @Username
