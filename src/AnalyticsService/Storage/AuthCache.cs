@@ -1,4 +1,5 @@
 using AnalyticsService.Hosting;
+using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Options;
 
 namespace AnalyticsService.Storage;
@@ -11,7 +12,7 @@ namespace AnalyticsService.Storage;
 public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options, TimeProvider clock) where TKey : notnull
 {
     private const int MaxEntries = 100_000;
-    private readonly BoundedMap<TKey, (TValue Value, long ExpiresAt)> _entries = new(MaxEntries);
+    private readonly ConcurrentLru<TKey, (TValue Value, long ExpiresAt)> _entries = new(MaxEntries);
     // In the clock's timestamp units.
     private readonly long _lifetime = (long)(Math.Max(0, options.Value.AuthCacheSeconds) * clock.TimestampFrequency);
 
@@ -29,6 +30,6 @@ public sealed class AuthCache<TKey, TValue>(IOptions<AnalyticsOptions> options, 
     public void Keep(TKey key, TValue value)
     {
         if (_lifetime > 0)
-            _entries.Set(key, (value, clock.GetTimestamp() + _lifetime));
+            _entries.AddOrUpdate(key, (value, clock.GetTimestamp() + _lifetime));
     }
 }

@@ -1,4 +1,4 @@
-using AnalyticsService.Hosting;
+using BitFaster.Caching.Lru;
 using Dapper;
 
 namespace AnalyticsService.Storage;
@@ -91,7 +91,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
 {
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
     // version is still that one: any committed write makes it stale, and the next call reads the store again.
-    private readonly BoundedMap<(long Start, long End, string? Scope), (long Version, StatusCounts Counts)> _answers = new(10_000);
+    private readonly ConcurrentLru<(long Start, long End, string? Scope), (long Version, StatusCounts Counts)> _answers = new(10_000);
 
     /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
     public async ValueTask<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
@@ -102,7 +102,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
         if (_answers.TryGet(key, out var kept) && kept.Version == version)
             return kept.Counts;
         var counts = await ComputeByStatusAsync(start, end, scope, cancellationToken);
-        _answers.Set(key, (version, counts));
+        _answers.AddOrUpdate(key, (version, counts));
         return counts;
     }
 
