@@ -1,5 +1,19 @@
 -- Every statement SqliteDialect sends, as the code builds it. Written by StatementSnapshotTests: do not edit.
 
+-- AddToAllHourlyRoomCounts (@Period, @Total, @Open, @Queued, @OnHold, @Closed)
+INSERT INTO room_counts_all_hourly (hour, total, open, queued, on_hold, closed)
+VALUES (@Period, @Total, @Open, @Queued, @OnHold, @Closed)
+ON CONFLICT (hour) DO UPDATE SET
+    total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+    on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+
+-- AddToAllRoomCounts (@Period, @Total, @Open, @Queued, @OnHold, @Closed)
+INSERT INTO room_counts_all (day, total, open, queued, on_hold, closed)
+VALUES (@Period, @Total, @Open, @Queued, @OnHold, @Closed)
+ON CONFLICT (day) DO UPDATE SET
+    total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+    on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+
 -- AddToHourlyRoomCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
 INSERT INTO room_counts_hourly (hour, department_kind, department_id, department_ancestors, total, open, queued, on_hold, closed)
 VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
@@ -82,15 +96,15 @@ SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COAL
        COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
 FROM (
     SELECT dc.total AS total, dc.open AS is_open, dc.queued AS is_queued, dc.on_hold AS is_on_hold, dc.closed AS is_closed
-    FROM room_counts dc
+    FROM room_counts_all dc
     WHERE dc.day >= @FirstDay AND dc.day < @EndDay
         UNION ALL
         SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
-    FROM room_counts_hourly hc
+    FROM room_counts_all_hourly hc
     WHERE hc.hour >= @FirstHour AND hc.hour < @HeadHourEnd
         UNION ALL
         SELECT hc.total AS total, hc.open AS is_open, hc.queued AS is_queued, hc.on_hold AS is_on_hold, hc.closed AS is_closed
-    FROM room_counts_hourly hc
+    FROM room_counts_all_hourly hc
     WHERE hc.hour >= @TailHourStart AND hc.hour < @EndHour
         UNION ALL
         SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed

@@ -45,6 +45,9 @@ public sealed record LoginTokenRow(string UserId, string HashedToken, long? Crea
 
 public sealed record DepartmentAgentRow(string Id, string AgentId, string DepartmentId, string? Username, bool DepartmentEnabled);
 
+/// <summary>What to add to one cell of room_counts_all or room_counts_all_hourly: Period is its day or hour.</summary>
+public sealed record PeriodCountDeltaRow(long Period, long Total, long Open, long Queued, long OnHold, long Closed);
+
 /// <summary>
 /// What to add to one cell of room_counts or room_counts_hourly: Period is its day or hour, DepartmentKind how the
 /// rooms hold departmentId (<see cref="FieldKind"/>), '' for no department id or ancestors.
@@ -61,6 +64,7 @@ public sealed record CountDeltaRow(long Period, byte DepartmentKind, string Depa
 [JsonSerializable(typeof(List<ChildRow>))]
 [JsonSerializable(typeof(List<LoginTokenRow>))]
 [JsonSerializable(typeof(List<CountDeltaRow>))]
+[JsonSerializable(typeof(List<PeriodCountDeltaRow>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<string?>))]
 public sealed partial class BatchJson : JsonSerializerContext

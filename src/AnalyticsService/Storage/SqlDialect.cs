@@ -57,18 +57,25 @@ public abstract class SqlDialect
     /// <summary>
     /// What a split range (<see cref="SplitRangeParameters"/>) is counted from, joined by UNION ALL: cells(table, alias,
     /// period column, from, to) selects counts cells, rooms(from, to) the status columns of rooms, in the dialect's words.
+    /// A restricted caller's cells are those kept per department (room_counts, room_counts_hourly); everyone else's
+    /// those kept per period alone (room_counts_all, room_counts_all_hourly), one cell a day or an hour.
     /// </summary>
-    protected static string SplitRangeParts(Func<string, string, string, string, string, string> cells, Func<string, string, string> rooms) => $"""
-        {cells("room_counts", "dc", "day", "@FirstDay", "@EndDay")}
+    protected static string SplitRangeParts(Func<string, string, string, string, string, string> cells, Func<string, string, string> rooms,
+        bool restricted)
+    {
+        var (days, hours) = restricted ? ("room_counts", "room_counts_hourly") : ("room_counts_all", "room_counts_all_hourly");
+        return $"""
+        {cells(days, "dc", "day", "@FirstDay", "@EndDay")}
                 UNION ALL
-                {cells("room_counts_hourly", "hc", "hour", "@FirstHour", "@HeadHourEnd")}
+                {cells(hours, "hc", "hour", "@FirstHour", "@HeadHourEnd")}
                 UNION ALL
-                {cells("room_counts_hourly", "hc", "hour", "@TailHourStart", "@EndHour")}
+                {cells(hours, "hc", "hour", "@TailHourStart", "@EndHour")}
                 UNION ALL
                 {rooms("@Start", "@HeadEnd")}
                 UNION ALL
                 {rooms("@TailStart", "@End")}
         """;
+    }
 
     /// <summary>The plain way: every room of the range read, for comparison (benchmarks, tests).</summary>
     public abstract SqlStatement<RangeParameters> ScanByStatus { get; }
@@ -141,6 +148,12 @@ public abstract class SqlDialect
 
     /// <summary>The same for room_counts_hourly (Period: the hour).</summary>
     public abstract BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; }
+
+    /// <summary>Adds changes to room_counts_all's cells (Period: the day), whatever the rooms' departments.</summary>
+    public abstract BatchStatement<PeriodCountDeltaRow> AddToAllRoomCounts { get; }
+
+    /// <summary>The same for room_counts_all_hourly (Period: the hour).</summary>
+    public abstract BatchStatement<PeriodCountDeltaRow> AddToAllHourlyRoomCounts { get; }
 
     public abstract BatchStatement<RoomRow> UpsertRooms { get; }
 

@@ -69,7 +69,7 @@ public sealed partial class SqlServerDialect : SqlDialect
             SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
                    COALESCE(SUM(s.is_on_hold), 0) AS OnHold, COALESCE(SUM(s.is_closed), 0) AS Closed
             FROM (
-                {SplitRangeParts(Cells, Rooms)}
+                {SplitRangeParts(Cells, Rooms, restricted)}
             ) AS s
             """;
     }
@@ -199,6 +199,30 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new(AddToCounts("room_counts", "day"), AsJsonBatch: true);
 
     public override BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; } = new(AddToCounts("room_counts_hourly", "hour"), AsJsonBatch: true);
+
+    private static string AddToPeriodCounts(string table, string period) => $"""
+        DECLARE @cells TABLE (
+            period int NOT NULL PRIMARY KEY,
+            total bigint NOT NULL, [open] bigint NOT NULL, queued bigint NOT NULL, on_hold bigint NOT NULL, closed bigint NOT NULL);
+        INSERT INTO @cells (period, total, [open], queued, on_hold, closed)
+        SELECT j.period, j.total, j.[open], j.queued, j.on_hold, j.closed
+        FROM OPENJSON(@Batch) WITH (
+            period int '$.period', total bigint '$.total', [open] bigint '$.open', queued bigint '$.queued', on_hold bigint '$.onHold',
+            closed bigint '$.closed') AS j;
+        UPDATE c SET total = c.total + d.total, [open] = c.[open] + d.[open], queued = c.queued + d.queued,
+                     on_hold = c.on_hold + d.on_hold, closed = c.closed + d.closed
+        FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
+        JOIN @cells d ON d.period = c.{period};
+        INSERT INTO dbo.{table} ({period}, total, [open], queued, on_hold, closed)
+        SELECT d.period, d.total, d.[open], d.queued, d.on_hold, d.closed
+        FROM @cells d
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK) WHERE c.{period} = d.period);
+        """;
+
+    public override BatchStatement<PeriodCountDeltaRow> AddToAllRoomCounts { get; } = new(AddToPeriodCounts("room_counts_all", "day"), AsJsonBatch: true);
+
+    public override BatchStatement<PeriodCountDeltaRow> AddToAllHourlyRoomCounts { get; } =
+        new(AddToPeriodCounts("room_counts_all_hourly", "hour"), AsJsonBatch: true);
 
     // Each upsert: UPDATE the rows that exist, then INSERT the others, from one OPENJSON read of the batch
     // (UPDATE/INSERT rather than MERGE, whose concurrency and trigger caveats are well known).

@@ -51,7 +51,7 @@ public sealed class SqliteDialect : SqlDialect
             SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
                    COALESCE(SUM(is_on_hold), 0) AS OnHold, COALESCE(SUM(is_closed), 0) AS Closed
             FROM (
-                {SplitRangeParts(Cells, Rooms)}
+                {SplitRangeParts(Cells, Rooms, restricted)}
             )
             """;
     }
@@ -152,6 +152,19 @@ public sealed class SqliteDialect : SqlDialect
     public override BatchStatement<CountDeltaRow> AddToRoomCounts { get; } = new(AddToCounts("room_counts", "day"), AsJsonBatch: false);
 
     public override BatchStatement<CountDeltaRow> AddToHourlyRoomCounts { get; } = new(AddToCounts("room_counts_hourly", "hour"), AsJsonBatch: false);
+
+    private static string AddToPeriodCounts(string table, string period) => $"""
+        INSERT INTO {table} ({period}, total, open, queued, on_hold, closed)
+        VALUES (@Period, @Total, @Open, @Queued, @OnHold, @Closed)
+        ON CONFLICT ({period}) DO UPDATE SET
+            total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
+            on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+        """;
+
+    public override BatchStatement<PeriodCountDeltaRow> AddToAllRoomCounts { get; } = new(AddToPeriodCounts("room_counts_all", "day"), AsJsonBatch: false);
+
+    public override BatchStatement<PeriodCountDeltaRow> AddToAllHourlyRoomCounts { get; } =
+        new(AddToPeriodCounts("room_counts_all_hourly", "hour"), AsJsonBatch: false);
 
     // In-process: one prepared statement run per row is faster than any batch parameter (measured: 60,000 rows/s
     // against 35,000 with json_each).

@@ -96,12 +96,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         if (removed.Count > 0)
             await connection.ExecuteAsync(store.Command(Sql.DeleteRooms, Ids(removed), transaction, cancellationToken));
 
-        foreach (var (_, changes) in _countChanges)
+        foreach (var changes in AllCountChanges)
         {
             stored.ForEach(changes.Remove);
             kept.ForEach(changes.Add);
         }
-        if (_countChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
+        if (AllCountChanges.Sum(c => c.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
         var updated = kept.Count(r => storedIds.Contains(r.Id));
         return new UpsertCounts(kept.Count - updated, updated + rooms.Count - rows.Count, removed.Count, rows.Count - kept.Count - removed.Count);
@@ -172,12 +172,24 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         (store.Dialect.AddToRoomCounts, new CountChanges(RangeSplit.DayMilliseconds)),
         (store.Dialect.AddToHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds)),
     ];
+
+    // The same per period alone, which unrestricted callers read: one cell a day or an hour, whatever the departments.
+    private readonly (BatchStatement<PeriodCountDeltaRow> Statement, CountChanges Changes)[] _periodCountChanges =
+    [
+        (store.Dialect.AddToAllRoomCounts, new CountChanges(RangeSplit.DayMilliseconds, byDepartment: false)),
+        (store.Dialect.AddToAllHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds, byDepartment: false)),
+    ];
+
+    private IEnumerable<CountChanges> AllCountChanges => _countChanges.Select(c => c.Changes).Concat(_periodCountChanges.Select(c => c.Changes));
     private const int MaxPendingCells = 200_000;
 
     private async Task WriteCountChangesAsync(CancellationToken cancellationToken)
     {
         foreach (var (statement, changes) in _countChanges)
             await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
+        foreach (var (statement, changes) in _periodCountChanges)
+            await ExecuteAsync(statement, changes.TakeRows().ConvertAll(c => new PeriodCountDeltaRow(c.Period, c.Total, c.Open, c.Queued, c.OnHold, c.Closed)),
+                cancellationToken);
     }
 
     /// <summary>Commits, with a new store version so that readers know their kept answers are out of date.</summary>
