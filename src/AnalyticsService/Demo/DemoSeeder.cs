@@ -63,6 +63,11 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importe
             curl -s -H 'X-User-Id: {{userId}}' -H 'X-Auth-Token: {{token}}' \
               '{{rest}}/api/v1/livechat/analytics/dashboards/conversations-by-status?start={{start}}&end={{end}}'
 
+            The other reports: conversations-by-source, -by-department, -by-tags and -by-agent, the last three with an
+            optional JSON sort, for instance:
+            curl -s -H 'X-User-Id: {{userId}}' -H 'X-Auth-Token: {{token}}' \
+              '{{rest}}/api/v1/livechat/analytics/dashboards/conversations-by-agent?start={{start}}&end={{end}}&sort=%7B%22total%22%3A-1%7D'
+
             grpcurl -plaintext -H 'x-user-id: {{userId}}' -H 'x-auth-token: {{token}}' \
               -d '{"start":"{{start}}","end":"{{end}}"}' {{grpc}} analytics.v1.Dashboards/GetConversationsByStatus
 
