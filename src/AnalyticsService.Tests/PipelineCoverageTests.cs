@@ -42,8 +42,6 @@ public sealed class PipelineCoverageTests : IAsyncLifetime
         return data;
     }
 
-    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
-
     /// <summary>The method's request with a valid range wherever it takes one, so that only the pipeline can refuse it.</summary>
     private static byte[] ValidRequest(MethodDescriptor method)
     {
@@ -63,8 +61,8 @@ public sealed class PipelineCoverageTests : IAsyncLifetime
             (true, false) => MethodType.ClientStreaming,
             _ => MethodType.DuplexStreaming,
         };
-        var definition = new Method<byte[], byte[]>(type, method.Service.FullName, method.Name, Bytes, Bytes);
-        var options = new CallOptions(headers, DateTime.UtcNow.AddSeconds(10));
+        var definition = RawGrpc.Method(type, method.Service.FullName, method.Name);
+        var options = RawGrpc.Options(headers);
         var invoker = _channel.CreateCallInvoker();
         try
         {
