@@ -291,9 +291,6 @@ JOIN login_tokens t ON t.user_id = u.id AND t.hashed_token = @HashedToken
 LEFT JOIN user_roles ur ON ur.user_id = u.id
 WHERE u.id = @UserId
 
--- HealthCheck (no parameters)
-SELECT 1
-
 -- InsertChildren(DepartmentAncestors) (@Batch: JSON rows of ChildRow)
 INSERT INTO dbo.department_ancestors (department_id, ancestor_id)
 SELECT DISTINCT j.parent, j.child FROM OPENJSON(@Batch) WITH (parent varchar(128) '$.parent', child varchar(128) '$.child') AS j
@@ -325,6 +322,9 @@ SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
 
 -- MigrationLock (no parameters)
 EXEC sp_getapplock @Resource = N'analytics-schema-migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction'
+
+-- ReadinessCheck (no parameters)
+SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
 
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)

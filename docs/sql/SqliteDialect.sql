@@ -235,9 +235,6 @@ JOIN login_tokens t ON t.user_id = u.id AND t.hashed_token = @HashedToken
 LEFT JOIN user_roles ur ON ur.user_id = u.id
 WHERE u.id = @UserId
 
--- HealthCheck (no parameters)
-SELECT 1
-
 -- InsertChildren(DepartmentAncestors) (@Parent, @Child)
 INSERT OR IGNORE INTO department_ancestors (department_id, ancestor_id) VALUES (@Parent, @Child)
 
@@ -255,6 +252,9 @@ INSERT OR IGNORE INTO login_tokens (user_id, hashed_token, created_at) VALUES (@
 
 -- MigrationApplied (@Version)
 SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
+
+-- ReadinessCheck (no parameters)
+SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
 
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)

@@ -13,4 +13,10 @@ public sealed class AnalyticsOptions
     /// a changed role or unit stops or starts counting within this bound. 0 reads the store on every call.
     /// </summary>
     public double AuthCacheSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long the readiness check's answer (the store answers the queries the reports need) is reused: probes under
+    /// load cost one store query per this many seconds, and a broken store shows within it.
+    /// </summary>
+    public double ReadinessCacheSeconds { get; set; } = 1;
 }

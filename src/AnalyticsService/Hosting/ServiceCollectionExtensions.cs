@@ -19,6 +19,9 @@ namespace AnalyticsService.Hosting;
 public static class ServiceCollectionExtensions
 {
     /// <summary>The interceptors every call passes, outermost first: the pipeline's order (docs/behaviour.md, section 1).</summary>
+    /// <summary>The tag of the checks /healthz/ready runs.</summary>
+    public const string ReadyTag = "ready";
+
     public static IReadOnlyList<Type> Pipeline { get; } =
     [
         typeof(RestResponseInterceptor),
@@ -54,9 +57,11 @@ public static class ServiceCollectionExtensions
         // then gets Rocket.Chat's 401, not an empty 400 from the server.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
-        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
-        // Probes read the last published status instead of querying the store each time.
-        services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(health => health.UseHealthChecksCache = true);
+        // One readiness check, kept as a singleton so that its reused answer keeps probes cheap: gRPC health asks it on
+        // every Check (and its publisher for Watch), /healthz/ready on every request.
+        services.AddSingleton<StoreHealthCheck>();
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+        services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(health => health.UseHealthChecksCache = false);
         services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(publisher =>
         {
             publisher.Delay = TimeSpan.Zero;

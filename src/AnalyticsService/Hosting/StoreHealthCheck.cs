@@ -1,23 +1,40 @@
 using AnalyticsService.Storage;
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace AnalyticsService.Hosting;
 
-/// <summary>Healthy when the store answers a trivial query.</summary>
-public sealed class StoreHealthCheck(Store store) : IHealthCheck
+/// <summary>
+/// Ready when the store answers the queries the reports need (every table they read can be read), which holds only
+/// once the migrations have run. The answer is reused for Analytics:ReadinessCacheSeconds, so probes stay cheap under
+/// load: gRPC health and /healthz/ready both ask here.
+/// </summary>
+public sealed class StoreHealthCheck(Store store, IOptions<AnalyticsOptions> options, TimeProvider clock) : IHealthCheck
 {
+    private readonly long _lifetime = (long)(Math.Max(0, options.Value.ReadinessCacheSeconds) * clock.TimestampFrequency);
+    private (HealthCheckResult Result, long CheckedAt)? _last;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (_last is { } last && clock.GetTimestamp() - last.CheckedAt < _lifetime)
+            return last.Result;
+        var result = await CheckStoreAsync(cancellationToken);
+        _last = (result, clock.GetTimestamp());
+        return result;
+    }
+
+    private async Task<HealthCheckResult> CheckStoreAsync(CancellationToken cancellationToken)
     {
         try
         {
             await store.QueryAsync(forReports: false, connection =>
-                connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.HealthCheck, cancellationToken: cancellationToken)), cancellationToken);
+                connection.ExecuteScalarAsync<object>(store.Command(store.Dialect.ReadinessCheck, cancellationToken: cancellationToken)), cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
-            return HealthCheckResult.Unhealthy("The store does not answer.");
+            return HealthCheckResult.Unhealthy("The store does not answer the queries the reports need.");
         }
     }
 }

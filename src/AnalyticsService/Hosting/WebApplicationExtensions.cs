@@ -17,6 +17,12 @@ public static class WebApplicationExtensions
         app.MapGrpcHealthChecksService();
         // A no-op REST endpoint: a liveness probe, and the benchmarks' baseline for the same server configuration.
         app.MapGet("/ping", () => Results.Text("{\"success\":true}", "application/json"));
+        // Probes, on the REST listener: live while the process serves; ready while the store answers what the reports need.
+        app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ServiceCollectionExtensions.ReadyTag),
+        });
         return app;
     }
 }

@@ -32,7 +32,18 @@ public abstract class SqlDialect
     public SqlStatement<MigrationParameters> RecordMigration { get; } =
         new("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)");
 
-    public SqlStatement<NoParameters> HealthCheck { get; } = new("SELECT 1");
+    /// <summary>
+    /// Reads one row of every table the reports and the pipeline read: it fails when any of them cannot be read (a
+    /// store truncated or replaced under the service), which SELECT 1 would not notice.
+    /// </summary>
+    public abstract SqlStatement<NoParameters> ReadinessCheck { get; }
+
+    /// <summary>The tables <see cref="ReadinessCheck"/> reads.</summary>
+    protected static readonly string[] ReadTables =
+    [
+        "rooms", "room_counts", "room_counts_hourly", "room_counts_all", "room_counts_all_hourly", "store_version", "users", "user_roles",
+        "login_tokens", "permission_roles", "departments", "department_ancestors", "unit_monitors", "department_agents",
+    ];
 
     /// <summary>The store's version: it changes with every committed write.</summary>
     public SqlStatement<NoParameters> StoreVersion { get; } = new("SELECT version FROM store_version WHERE id = 1");

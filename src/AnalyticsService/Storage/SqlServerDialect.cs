@@ -37,6 +37,9 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.UtcDateTime;
 
+    public override SqlStatement<NoParameters> ReadinessCheck { get; } =
+        new("SELECT " + string.Join(", ", ReadTables.Select(table => $"(SELECT TOP 1 1 FROM dbo.{table})")));
+
     public override string Location(string connectionString) =>
         new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString) is var builder ? $"{builder.DataSource}/{builder.InitialCatalog}" : "";
 

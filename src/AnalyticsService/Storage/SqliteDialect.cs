@@ -21,6 +21,9 @@ public sealed class SqliteDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
+    public override SqlStatement<NoParameters> ReadinessCheck { get; } =
+        new("SELECT " + string.Join(", ", ReadTables.Select(table => $"(SELECT 1 FROM {table} LIMIT 1)")));
+
     public override string Location(string connectionString) =>
         new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource is var file && file.Length > 0 && file != ":memory:"
             ? Path.GetFullPath(file) : file;

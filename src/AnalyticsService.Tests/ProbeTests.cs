@@ -1,0 +1,47 @@
+using AnalyticsService.Tests.Infrastructure;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// Probes that tell the truth: /healthz/live while the process serves, /healthz/ready and gRPC health only while the
+/// store answers the queries the reports need, each reusing its answer for Analytics:ReadinessCacheSeconds.
+/// </summary>
+public sealed class ProbeTests
+{
+    [Fact]
+    public async Task A_store_broken_under_the_service_is_not_ready_within_the_readiness_bound_and_live_all_along()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = new AnalyticsFactory().WithClock(clock);
+        var client = await factory.RestAsync();
+        await factory.GrpcAsync();
+        using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+        var health = new Health.HealthClient(channel);
+        async Task<(int Live, int Ready, string ReadyBody, HealthCheckResponse.Types.ServingStatus Grpc)> ProbeAsync()
+        {
+            var (live, _, _) = await client.GetAsync("/healthz/live").ReadAsync();
+            var (ready, _, body) = await client.GetAsync("/healthz/ready").ReadAsync();
+            var grpc = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + AnalyticsFactory.CallTimeout);
+            return (live, ready, body, grpc.Status);
+        }
+
+        Assert.Equal((200, 200, "Healthy", HealthCheckResponse.Types.ServingStatus.Serving), await ProbeAsync());
+
+        // A table the reports read disappears (a store replaced or truncated under the service): SELECT 1 would still work.
+        await using (var connection = new SqliteConnection($"Data Source={factory.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE room_counts_all_hourly";
+            await drop.ExecuteNonQueryAsync();
+        }
+        // Within the bound the reused answer stands; past it, both probes say so.
+        Assert.Equal((200, 200, "Healthy", HealthCheckResponse.Types.ServingStatus.Serving), await ProbeAsync());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((200, 503, "Unhealthy", HealthCheckResponse.Types.ServingStatus.NotServing), await ProbeAsync());
+    }
+}
