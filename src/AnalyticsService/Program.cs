@@ -28,8 +28,6 @@ builder.Services
     .AddDemo(commandLine);
 
 var app = builder.Build();
-app.MapAnalyticsApi();
-await app.RunAsync();
-return 0;
+return await app.RunAnalyticsAsync(commandLine);
 
 public partial class Program;

@@ -50,6 +50,8 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimit:Calls", "1000000");
         // Tests change users and roles and expect the next call to see it; the cache has tests of its own.
         builder.UseSetting("Analytics:AuthCacheSeconds", "0");
+        // Each test starts on a store of its own, made at start.
+        builder.UseSetting("Database:CreateIfMissing", "true");
         if (!_settings.ContainsKey("ConnectionStrings:Analytics"))
             builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={DatabasePath}");
         foreach (var (key, value) in _settings)

@@ -51,6 +51,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "analytics.db")}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__CreateIfMissing"] = "true"; // tests that need the refusal set it back
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
 
@@ -88,6 +89,50 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"The service did not start:\n{output}");
         }
         return service;
+    }
+
+    /// <summary>
+    /// Runs the service with these arguments and settings until it exits by itself (at most the call timeout), for
+    /// what it refuses to start on: its exit code and everything it wrote.
+    /// </summary>
+    public static async Task<(int Exit, string Output, string Errors)> RunToExitAsync(string arguments, string directory,
+        params (string Key, string Value)[] environment)
+    {
+        var serviceDll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", $"\"{serviceDll}\" {arguments}")
+        {
+            WorkingDirectory = Path.GetDirectoryName(serviceDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Kestrel__Endpoints__Rest__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "analytics.db")}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(AnalyticsFactory.CallTimeout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Sends SIGTERM, as an orchestrator stopping the service does, and waits (at most the call timeout) for the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync().WaitAsync(AnalyticsFactory.CallTimeout);
+        await _process.WaitForExitAsync().WaitAsync(AnalyticsFactory.CallTimeout);
+        return _process.ExitCode;
     }
 
     /// <summary>An HTTP/1.1 client of the REST listener whose calls fail in seconds if the service does not answer.</summary>

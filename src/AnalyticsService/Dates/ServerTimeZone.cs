@@ -9,6 +9,19 @@ public sealed class ServerTimeZone(TimeZoneInfo zone)
 {
     public static ServerTimeZone Utc { get; } = new(TimeZoneInfo.Utc);
 
+    /// <summary>The zone of an IANA (or Windows) id, or null when this machine does not know it.</summary>
+    public static TimeZoneInfo? Find(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public TimeZoneInfo Zone { get; } = zone;
 
     public DateTimeOffset ToInstant(DateTime wallTime)

@@ -19,4 +19,7 @@ public sealed class AnalyticsOptions
     /// load cost one store query per this many seconds, and a broken store shows within it.
     /// </summary>
     public double ReadinessCacheSeconds { get; set; } = 1;
+
+    /// <summary>On SIGTERM, how long in-flight calls get to finish before the remaining connections are closed.</summary>
+    public double ShutdownSeconds { get; set; } = 5;
 }

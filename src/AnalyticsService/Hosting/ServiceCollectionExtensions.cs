@@ -13,6 +13,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AnalyticsService.Hosting;
 
@@ -73,7 +74,14 @@ public static class ServiceCollectionExtensions
     /// <summary>The API rate limit, and the client address taken from X-Forwarded-For only when sent by a trusted proxy.</summary>
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.Calls >= 1, "RateLimit:Calls must be at least 1 (RateLimit:Enabled=false switches the limit off).")
+            .Validate(o => o.WindowSeconds > 0, "RateLimit:WindowSeconds must be more than 0.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersSettings>().Bind(configuration.GetSection(ForwardedHeadersSettings.Section))
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "ForwardedHeaders:KnownProxies must hold IP addresses.")
+            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "ForwardedHeaders:KnownNetworks must hold networks in CIDR notation (10.0.0.0/8).")
+            .ValidateOnStart();
         services.AddSingleton<ClientRateLimiter>();
         var proxies = configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
@@ -92,6 +100,11 @@ public static class ServiceCollectionExtensions
 
     public static IServiceCollection AddAnalyticsStore(this IServiceCollection services, IConfiguration configuration, bool migrateOnStart = true)
     {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => o.CommandTimeoutSeconds >= 1, "Database:CommandTimeoutSeconds must be at least 1.")
+            .Validate(o => o.RetryTries >= 1, "Database:RetryTries must be at least 1.")
+            .Validate(o => o.RetryMaxDelaySeconds >= 0, "Database:RetryMaxDelaySeconds must be 0 or more.")
+            .ValidateOnStart();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var readOnly = configuration.GetConnectionString(DatabaseOptions.ReadOnlyConnectionStringName);
@@ -131,20 +144,24 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The service's own settings, each checked at start with a message that names it (docs: README, Settings).</summary>
     public static IServiceCollection AddAnalyticsSettings(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            throw new InvalidOperationException($"Analytics:TimeZone '{options.TimeZone}' is not a time zone known to this machine.", ex);
-        }
-        services.AddSingleton(new ServerTimeZone(zone));
-        services.Configure<AnalyticsOptions>(configuration.GetSection(AnalyticsOptions.Section));
+        services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection(AnalyticsOptions.Section))
+            .Validate(o => ServerTimeZone.Find(o.TimeZone) is not null, "Analytics:TimeZone must be a time zone known to this machine (an IANA id such as Europe/Paris).")
+            .Validate(o => o.AuthCacheSeconds >= 0, "Analytics:AuthCacheSeconds must be 0 or more.")
+            .Validate(o => o.ReadinessCacheSeconds >= 0, "Analytics:ReadinessCacheSeconds must be 0 or more.")
+            .Validate(o => o.ShutdownSeconds > 0, "Analytics:ShutdownSeconds must be more than 0.")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new ServerTimeZone(ServerTimeZone.Find(provider.GetRequiredService<IOptions<AnalyticsOptions>>().Value.TimeZone)!));
+        // SIGTERM: in-flight calls get this long to finish; then open connections (a client that never ends its
+        // request) are closed and the process exits.
+        // (Read from the configuration itself: the host reads its options as it is built, before the check of settings
+        // can say in one line what is wrong with them.)
+        var shutdownSeconds = double.TryParse(configuration[$"{AnalyticsOptions.Section}:{nameof(AnalyticsOptions.ShutdownSeconds)}"],
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? seconds : new AnalyticsOptions().ShutdownSeconds;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdownSeconds));
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -26,4 +26,10 @@ public sealed class DatabaseOptions
 
     /// <summary>SQL Server: the longest wait between two tries.</summary>
     public double RetryMaxDelaySeconds { get; set; } = 5;
+
+    /// <summary>
+    /// SQLite: start with an empty store when the file does not exist. Off by default, so that a mistyped path is not
+    /// silently a new, empty store: make one with import or --demo.
+    /// </summary>
+    public bool CreateIfMissing { get; set; }
 }

@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using System.Text;
+using AnalyticsService.Tests.Infrastructure;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// Clean start and stop, as an operator meets them: a setting out of range, a store that does not exist or cannot be
+/// opened each stop the start with one line and exit code 1; SIGTERM ends the service with exit code 0 within
+/// Analytics:ShutdownSeconds even while a client holds a half-sent request open.
+/// </summary>
+public sealed class StartupTests : IDisposable
+{
+    private readonly TempDirectory _directory = new("analytics-startup-");
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_store_file_that_does_not_exist_is_refused_with_how_to_make_one()
+    {
+        var (exit, output, errors) = await ServiceProcess.RunToExitAsync("", _directory.Path, ("Database__CreateIfMissing", "false"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"The store {_directory.Combine("analytics.db")} (ConnectionStrings:Analytics) does not exist: make one with `import <dir>` or " +
+            "`--demo`, or set Database:CreateIfMissing=true to start with an empty one.", errors.Trim());
+        Assert.DoesNotContain("   at ", output + errors);
+        Assert.False(File.Exists(_directory.Combine("analytics.db"))); // nothing was created
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_opened_is_one_line_naming_the_setting_and_the_path()
+    {
+        var store = _directory.Combine("no-such-folder", "analytics.db");
+        var (exit, output, errors) = await ServiceProcess.RunToExitAsync("", _directory.Path,
+            ("ConnectionStrings__Analytics", $"Data Source={store}"), ("Database__CreateIfMissing", "true"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'. (ConnectionStrings:Analytics)", errors.Trim());
+        Assert.DoesNotContain("   at ", output + errors);
+    }
+
+    [Theory]
+    [InlineData("RateLimit__Calls", "0", "RateLimit:Calls must be at least 1 (RateLimit:Enabled=false switches the limit off).")]
+    [InlineData("Database__CommandTimeoutSeconds", "-5", "Database:CommandTimeoutSeconds must be at least 1.")]
+    [InlineData("Analytics__AuthCacheSeconds", "-1", "Analytics:AuthCacheSeconds must be 0 or more.")]
+    [InlineData("Analytics__ShutdownSeconds", "0", "Analytics:ShutdownSeconds must be more than 0.")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "proxy.local", "ForwardedHeaders:KnownProxies must hold IP addresses.")]
+    [InlineData("Analytics__TimeZone", "Mars/Olympus_Mons", "Analytics:TimeZone must be a time zone known to this machine (an IANA id such as Europe/Paris).")]
+    public async Task A_setting_out_of_range_is_refused_naming_it(string key, string value, string message)
+    {
+        var (exit, output, errors) = await ServiceProcess.RunToExitAsync("", _directory.Path, ("Database__CreateIfMissing", "true"), (key, value));
+
+        Assert.Equal((1, message), (exit, errors.Trim()));
+        Assert.DoesNotContain("   at ", output + errors);
+    }
+
+    [Fact]
+    public async Task Sigterm_exits_0_within_the_shutdown_bound_while_a_client_holds_a_half_sent_request()
+    {
+        await using var service = await ServiceProcess.StartAsync("", _directory.Path, ("Analytics__ShutdownSeconds", "1"));
+        using var timeout = new CancellationTokenSource(AnalyticsFactory.CallTimeout);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", service.RestPort, timeout.Token);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /ping HTTP/1.1\r\nHost: l\r\nX-Slow: "), timeout.Token); // never finished
+
+        // Kestrel's default would wait 30 s for that request; the call timeout (15 s) would fail this test first.
+        Assert.Equal(0, await service.TerminateAsync());
+    }
+}
