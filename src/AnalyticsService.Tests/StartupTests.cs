@@ -66,4 +66,22 @@ public sealed class StartupTests : IDisposable
         // Kestrel's default would wait 30 s for that request; the call timeout (15 s) would fail this test first.
         Assert.Equal(0, await service.TerminateAsync());
     }
+
+    [Theory]
+    [InlineData("--help", 0, "Usage:")]
+    [InlineData("import --help", 0, "AnalyticsService import <dir> [options]")]
+    [InlineData("generate --help", 0, "--departments")]
+    [InlineData("imprt", 2, "Unrecognized command or argument 'imprt'.")]
+    [InlineData("--dmeo", 2, "Unrecognized command or argument '--dmeo'.")]
+    [InlineData("generate --rooms 1 --out x --bogus 3", 2, "Unrecognized command or argument '--bogus'.")]
+    [InlineData("import", 2, "Required argument 'dir' missing for command: 'import'.")]
+    public async Task The_command_line_says_what_it_does_and_never_starts_a_server_on_a_mistake(string arguments, int exit, string said)
+    {
+        var (code, output, errors) = await ServiceProcess.RunToExitAsync(arguments, _directory.Path, ("Database__CreateIfMissing", "true"));
+
+        Assert.Equal(exit, code);
+        Assert.Contains(said, exit == 0 ? output : errors);
+        Assert.DoesNotContain("Application started", output + errors);
+        Assert.False(File.Exists(_directory.Combine("analytics.db")), "no store is made");
+    }
 }

@@ -11,6 +11,9 @@ try
             return await ImportTool.RunAsync(commandLine, Console.Out, Console.Error);
         case Command.Generate:
             return GenerateTool.Run(commandLine, Console.Out, TimeProvider.System);
+        case Command.Help:
+            Console.Out.Write(commandLine.HelpText);
+            return 0;
     }
 }
 catch (UsageException ex)

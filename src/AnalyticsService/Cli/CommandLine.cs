@@ -1,60 +1,126 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 
 namespace AnalyticsService.Cli;
 
-public enum Command { Serve, Import, Generate }
+public enum Command { Serve, Import, Generate, Help }
 
 /// <summary>
-/// The service's own words on the command line. Anything else (--urls, --Kestrel:..., --ConnectionStrings:...)
-/// goes to ASP.NET Core's configuration untouched.
+/// The command line, read with System.CommandLine: the service (with --demo), import and generate, each with --help.
+/// Configuration in ASP.NET Core's command-line form (--Section:Key=value, --Section:Key value, --urls ...) goes to the
+/// host untouched; anything else (an unknown command or option) is a usage error: exit code 2, and nothing starts.
 /// </summary>
 public sealed record CommandLine(Command Command, string[] HostArguments, IReadOnlyDictionary<string, string> Options, IReadOnlyList<string> Positional)
 {
-    public const string Usage = """
-        usage:
-          AnalyticsService [--demo] [configuration...]              run the service (--demo: seed an empty store, print a token)
-          AnalyticsService import <dir> [--skip-invalid] [configuration...]
-                                                                    import mongoexport files into the configured store
-          AnalyticsService generate --rooms N --out <dir> [--seed S] [--days D] [--end yyyy-MM-dd]
-                                    [--agents A] [--departments N] [--tags T]
-                                                                    write a generated workspace as mongoexport files
-        """;
+    /// <summary>The help text when Command is Help.</summary>
+    public string HelpText { get; init; } = "";
 
-    private static readonly string[] Flags = ["--demo", "--skip-invalid"];
-    private static readonly string[] Valued = ["--rooms", "--out", "--seed", "--days", "--end", "--agents", "--departments", "--tags"];
+    // Options keep their text: the tools check their values themselves, with messages that name them.
+    private static readonly Option<bool> Demo_ = new("--demo") { Description = "Seed an empty store with a generated month of conversations and print a login token." };
+    private static readonly Option<bool> SkipInvalid = new("--skip-invalid") { Description = "Import around documents that cannot be read, and list them." };
+    private static readonly Argument<string> Directory = new("dir") { Description = "The folder of the mongoexport files (one per collection, named after it)." };
+    private static readonly (string Name, string Description)[] GenerateOptions =
+    [
+        ("--rooms", "How many conversations (required)."),
+        ("--out", "The folder to write the files to (required)."),
+        ("--seed", "The random seed: the same seed and end give the same files (default: random)."),
+        ("--days", "Over how many days before --end (default 365)."),
+        ("--end", "The day the conversations end at, yyyy-MM-dd (default: today, UTC)."),
+        ("--agents", "How many agents (default 8)."),
+        ("--departments", "How many departments, in two units (default 6)."),
+        ("--tags", "How many tags in use (default 12)."),
+    ];
+
+    // What ASP.NET Core's command-line configuration takes as a key besides Section:Key.
+    private static readonly string[] HostKeys = ["urls", "environment", "contentRoot", "applicationName"];
+
+    /// <summary>A short reminder of the commands, after a usage error.</summary>
+    public const string Usage = "usage: AnalyticsService [--demo] [configuration...] | import <dir> [--skip-invalid] [configuration...] | " +
+        "generate --rooms N --out <dir> [options]   (--help for more)";
+
+    private static RootCommand Describe(Dictionary<string, Option<string>> generateOptions)
+    {
+        var import = new System.CommandLine.Command("import", "Import mongoexport files of Rocket.Chat's collections into the configured store.")
+        {
+            Directory, SkipInvalid,
+        };
+        import.TreatUnmatchedTokensAsErrors = false; // configuration, checked below
+        var generate = new System.CommandLine.Command("generate", "Write a generated workspace as mongoexport files.");
+        foreach (var (name, description) in GenerateOptions)
+        {
+            var option = new Option<string>(name) { Description = description };
+            generateOptions[name] = option;
+            generate.Options.Add(option);
+        }
+        var root = new RootCommand("Analytics: the omnichannel Reports page of Rocket.Chat, over gRPC and REST. Without a command, runs the service; " +
+            "configuration may follow as --Section:Key=value.")
+        {
+            Demo_, import, generate,
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        // Actions do nothing here: Program runs what the parse says (and System.CommandLine then needs no subcommand).
+        root.SetAction(_ => 0);
+        import.SetAction(_ => 0);
+        generate.SetAction(_ => 0);
+        return root;
+    }
 
     public static CommandLine Parse(string[] args)
     {
-        var command = args.FirstOrDefault() switch
+        var generateOptions = new Dictionary<string, Option<string>>(StringComparer.Ordinal);
+        var root = Describe(generateOptions);
+        var result = root.Parse(args);
+        if (result.Action is HelpAction)
+        {
+            var help = new StringWriter();
+            result.Invoke(new InvocationConfiguration { Output = help });
+            return new CommandLine(Command.Help, [], new Dictionary<string, string>(), []) { HelpText = help.ToString() };
+        }
+        if (result.Errors.Count > 0)
+            throw new UsageException(result.Errors[0].Message);
+
+        var command = result.CommandResult.Command.Name switch
         {
             "import" => Command.Import,
             "generate" => Command.Generate,
             _ => Command.Serve,
         };
-        var rest = command == Command.Serve ? args : args[1..];
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var positional = new List<string>();
+        if (result.GetValue(Demo_))
+            options["--demo"] = "true";
         if (command == Command.Import)
         {
-            if (rest.Length == 0 || rest[0].StartsWith('-'))
-                throw new UsageException("import needs the directory of the export files");
-            positional.Add(rest[0]);
-            rest = rest[1..];
+            positional.Add(result.GetValue(Directory)!);
+            if (result.GetValue(SkipInvalid))
+                options["--skip-invalid"] = "true";
         }
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        var host = new List<string>();
-        for (var i = 0; i < rest.Length; i++)
+        foreach (var (name, option) in generateOptions)
         {
-            var arg = rest[i];
-            if (Flags.Contains(arg))
-                options[arg] = "true";
-            else if (command == Command.Generate && Valued.Contains(arg))
-                options[arg] = i + 1 < rest.Length ? rest[++i] : throw new UsageException($"{arg} needs a value");
-            else if (command == Command.Generate)
-                throw new UsageException($"generate does not know {arg}");
-            else
-                host.Add(arg);
+            if (result.GetResult(option) is { Implicit: false } && result.GetValue(option) is { } value)
+                options[name] = value;
         }
-        return new CommandLine(command, host.ToArray(), options, positional);
+        return new CommandLine(command, ConfigurationArguments(result.UnmatchedTokens), options, positional);
+    }
+
+    /// <summary>
+    /// Tokens not the service's own must be configuration: --Key=value (any key, as the host reads it), or a key that
+    /// names a section (--Section:Key) or one of the host's (--urls) followed by its value. A bare --dmeo is neither.
+    /// </summary>
+    private static string[] ConfigurationArguments(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var key = token.StartsWith("--", StringComparison.Ordinal) ? token[2..].Split('=', 2)[0] : "";
+            var withValue = token.Contains('=');
+            if (key.Length == 0 || !(withValue || key.Contains(':') || HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase)))
+                throw new UsageException($"Unrecognized command or argument '{token}'.");
+            if (!withValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal))
+                i++; // its value
+        }
+        return [.. tokens];
     }
 
     public bool Flag(string name) => Options.ContainsKey(name);
