@@ -97,6 +97,7 @@ public sealed class ImportTests : IDisposable
 
         Assert.Equal((0, ""), (exit, errors));
         Assert.Equal([
+            $"Reading {Export}",
             "file                                       imported    updated    removed    skipped    invalid",
             "rocketchat_roles.json                             3          0          0          0          0",
             "rocketchat_permissions.json                       2          0          0          0          0",
@@ -171,7 +172,7 @@ public sealed class ImportTests : IDisposable
         var (exit, output, errors) = await ImportAsync();
 
         Assert.Equal(1, exit);
-        Assert.Equal("", output);
+        Assert.Equal($"Reading {Export}", output.Trim()); // and nothing after it
         Assert.Equal($"{Path.Combine(Export, "rocketchat_room.json")}:3: ts is missing. Nothing of rocketchat_room.json was imported.", errors.Trim());
         await using var connection = new SqliteConnection($"Data Source={Database}");
         Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
@@ -239,6 +240,36 @@ public sealed class ImportTests : IDisposable
         Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
     }
 
+    [Fact]
+    public async Task Files_it_does_not_read_are_listed_and_an_import_of_nothing_fails()
+    {
+        File("rocketchat_message.json", "{}");
+        File("users.json.bak", "{}");
+
+        var (exit, output, errors) = await ImportAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Equal([$"Reading {Export}", "Not read (not a collection the reports use): rocketchat_message.json"], Lines(output));
+        Assert.StartsWith($"Nothing imported: {Export} holds none of rocketchat_roles.json, rocketchat_permissions.json,", errors.Trim());
+
+        File("rocketchat_roles.json", Roles);
+        (exit, output, _) = await ImportAsync();
+        Assert.Equal(0, exit);
+        Assert.Contains("Not read (not a collection the reports use): rocketchat_message.json", output);
+    }
+
+    [Fact]
+    public async Task A_relative_directory_is_read_and_named_in_full()
+    {
+        WriteV1();
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), Export);
+
+        var (exit, output, _) = await ImportCommand.RunAsync(relative, Database);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"Reading {Export}", output);
+    }
+
     private string ManyRooms(int count) => string.Join("\n", Enumerable.Range(0, count).Select(i =>
         $$"""{"_id":"room-{{i}}","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true,"fname":"{{new string('x', 200)}}"}"""));
 
@@ -251,7 +282,7 @@ public sealed class ImportTests : IDisposable
 
         var (exit, output, errors) = await ImportCommand.RunAsync(Export, $"{Database};Mode=ReadOnly");
 
-        Assert.Equal((1, "", $"The store is read-only: {Database}."), (exit, output, errors.Trim()));
+        Assert.Equal((1, $"Reading {Export}", $"The store is read-only: {Database}."), (exit, output.Trim(), errors.Trim()));
         await using var connection = new SqliteConnection($"Data Source={Database}");
         Assert.Equal(7L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
     }
@@ -288,7 +319,7 @@ public sealed class ImportTests : IDisposable
             var (exit, output, errors) = await ImportCommand.RunAsync(Export, store);
 
             Assert.Equal((1, $"The disk holding the store is full: {store}."), (exit, errors.Trim()));
-            Assert.Equal("", output);
+            Assert.Equal($"Reading {Export}", output.Trim()); // and nothing after it
             await using var connection = new SqliteConnection($"Data Source={store}");
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM rooms"));
             Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users")); // files before it were kept

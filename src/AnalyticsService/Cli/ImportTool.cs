@@ -14,7 +14,7 @@ public static class ImportTool
     {
         if (commandLine.Positional.Count != 1)
             throw new UsageException("import takes one directory");
-        var directory = commandLine.Positional[0];
+        var directory = Path.GetFullPath(commandLine.Positional[0]);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -29,9 +29,13 @@ public static class ImportTool
         {
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
             var progress = Console.IsErrorRedirected ? null : new TerminalProgress(errors);
+            await output.WriteLineAsync($"Reading {directory}");
             var report = await services.GetRequiredService<Importer>().ImportAsync(directory, commandLine.Flag("--skip-invalid"), progress);
             Print(report, output);
-            return 0;
+            if (report.Files.Count > 0)
+                return 0;
+            await errors.WriteLineAsync($"Nothing imported: {directory} holds none of {string.Join(", ", ExportCollection.All().Select(c => c.FileName))}.");
+            return 1;
         }
         catch (ImportException ex)
         {
@@ -47,14 +51,14 @@ public static class ImportTool
 
     private static void Print(ImportReport report, TextWriter output)
     {
-        if (report.Files.Count == 0)
-            output.WriteLine("No export files found.");
-        else
+        if (report.Files.Count > 0)
         {
             output.WriteLine($"{"file",-40} {"imported",10} {"updated",10} {"removed",10} {"skipped",10} {"invalid",10}");
             foreach (var file in report.Files)
                 output.WriteLine($"{file.File,-40} {file.Imported,10} {file.Updated,10} {file.Removed,10} {file.Skipped,10} {file.Invalid,10}");
         }
+        if (report.NotRead.Count > 0)
+            output.WriteLine($"Not read (not a collection the reports use): {string.Join(", ", report.NotRead)}");
         if (report.Invalid.Count > 0)
         {
             output.WriteLine($"Skipped {report.Invalid.Count} invalid document(s):");

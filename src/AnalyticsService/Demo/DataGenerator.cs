@@ -23,13 +23,13 @@ public sealed record GeneratedWorkspace(
     public void WriteExport(string directory)
     {
         Directory.CreateDirectory(directory);
-        Write(directory, "rocketchat_roles.json", Roles, ExportDocuments.Role);
-        Write(directory, "rocketchat_permissions.json", Permissions, ExportDocuments.Permission);
-        Write(directory, "rocketchat_livechat_department.json", Departments, ExportDocuments.Department);
-        Write(directory, "users.json", Users, ExportDocuments.User);
-        Write(directory, "rocketchat_livechat_unit_monitors.json", UnitMonitors, ExportDocuments.UnitMonitor);
-        Write(directory, "rocketchat_livechat_department_agents.json", DepartmentAgents, ExportDocuments.DepartmentAgent);
-        Write(directory, "rocketchat_room.json", Rooms, ExportDocuments.Room);
+        Write(directory, ExportFiles.Roles, Roles, ExportDocuments.Role);
+        Write(directory, ExportFiles.Permissions, Permissions, ExportDocuments.Permission);
+        Write(directory, ExportFiles.Departments, Departments, ExportDocuments.Department);
+        Write(directory, ExportFiles.Users, Users, ExportDocuments.User);
+        Write(directory, ExportFiles.UnitMonitors, UnitMonitors, ExportDocuments.UnitMonitor);
+        Write(directory, ExportFiles.DepartmentAgents, DepartmentAgents, ExportDocuments.DepartmentAgent);
+        Write(directory, ExportFiles.Rooms, Rooms, ExportDocuments.Room);
     }
 
     private static void Write<T>(string directory, string file, IEnumerable<T> records, Action<System.Text.Json.Utf8JsonWriter, T> document)

@@ -4,6 +4,18 @@ using AnalyticsService.Storage;
 
 namespace AnalyticsService.Import;
 
+/// <summary>The file names of the collections the service reads, as mongoexport names them: one list for import and generate.</summary>
+public static class ExportFiles
+{
+    public const string Rooms = "rocketchat_room.json";
+    public const string Users = "users.json";
+    public const string Permissions = "rocketchat_permissions.json";
+    public const string Roles = "rocketchat_roles.json";
+    public const string Departments = "rocketchat_livechat_department.json";
+    public const string UnitMonitors = "rocketchat_livechat_unit_monitors.json";
+    public const string DepartmentAgents = "rocketchat_livechat_department_agents.json";
+}
+
 /// <summary>How one of Rocket.Chat's collections is read from its export and written to the store.</summary>
 public abstract class ExportCollection
 {
@@ -73,7 +85,7 @@ public abstract class ExportCollection<T> : ExportCollection
 
 public sealed class Rooms : ExportCollection<RoomRecord>
 {
-    public override string FileName => "rocketchat_room.json";
+    public override string FileName => ExportFiles.Rooms;
 
     // A room of another type is read no further: it is not kept, and removes a stored room of its id (WriteSession).
     // The status inputs keep what MongoDB's truthiness needs (docs/behaviour.md, "Status").
@@ -137,7 +149,7 @@ public sealed class Rooms : ExportCollection<RoomRecord>
 
 public sealed class Users : ExportCollection<UserRecord>
 {
-    public override string FileName => "users.json";
+    public override string FileName => ExportFiles.Users;
 
     protected override UserRecord? Read(JsonElement d)
     {
@@ -168,7 +180,7 @@ public sealed class Users : ExportCollection<UserRecord>
 
 public sealed class Permissions : ExportCollection<PermissionRecord>
 {
-    public override string FileName => "rocketchat_permissions.json";
+    public override string FileName => ExportFiles.Permissions;
 
     protected override PermissionRecord? Read(JsonElement d) => new(d.RequiredId(), d.StringArray("roles"));
 
@@ -180,7 +192,7 @@ public sealed class Permissions : ExportCollection<PermissionRecord>
 
 public sealed class Roles : ExportCollection<RoleRecord>
 {
-    public override string FileName => "rocketchat_roles.json";
+    public override string FileName => ExportFiles.Roles;
 
     protected override RoleRecord? Read(JsonElement d)
     {
@@ -196,7 +208,7 @@ public sealed class Roles : ExportCollection<RoleRecord>
 
 public sealed class Departments : ExportCollection<DepartmentRecord>
 {
-    public override string FileName => "rocketchat_livechat_department.json";
+    public override string FileName => ExportFiles.Departments;
 
     protected override DepartmentRecord? Read(JsonElement d) =>
         new(d.RequiredId(), d.OptionalString("name"), d.OptionalString("type"), d.StringArray("ancestors"));
@@ -209,7 +221,7 @@ public sealed class Departments : ExportCollection<DepartmentRecord>
 
 public sealed class UnitMonitors : ExportCollection<UnitMonitorRecord>
 {
-    public override string FileName => "rocketchat_livechat_unit_monitors.json";
+    public override string FileName => ExportFiles.UnitMonitors;
 
     protected override UnitMonitorRecord? Read(JsonElement d) =>
         new(d.RequiredId(), d.RequiredId("unitId"), d.RequiredId("monitorId"), d.OptionalString("username"));
@@ -222,7 +234,7 @@ public sealed class UnitMonitors : ExportCollection<UnitMonitorRecord>
 
 public sealed class DepartmentAgents : ExportCollection<DepartmentAgentRecord>
 {
-    public override string FileName => "rocketchat_livechat_department_agents.json";
+    public override string FileName => ExportFiles.DepartmentAgents;
 
     // departmentEnabled is kept but not read: the restriction counts an agent's departments enabled or not.
     protected override DepartmentAgentRecord? Read(JsonElement d) =>

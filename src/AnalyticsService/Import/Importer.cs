@@ -15,7 +15,8 @@ public sealed record InvalidDocument(string File, long Line, string Error)
     public override string ToString() => $"{File}:{Line}: {Error}";
 }
 
-public sealed record ImportReport(IReadOnlyList<FileReport> Files, IReadOnlyList<InvalidDocument> Invalid);
+/// <summary>What an import did: the files it read, the documents it could not, and the *.json files it does not read.</summary>
+public sealed record ImportReport(IReadOnlyList<FileReport> Files, IReadOnlyList<InvalidDocument> Invalid, IReadOnlyList<string> NotRead);
 
 /// <summary>Progress of the file being read: documents so far and since when.</summary>
 public readonly record struct ImportProgress(string File, long Documents, TimeSpan Elapsed, bool Finished);
@@ -48,7 +49,10 @@ public sealed class Importer(StoreWriter writer)
             if (File.Exists(path))
                 files.Add(await ImportFileAsync(path, collection, skipInvalid, invalid, progress, cancellationToken));
         }
-        return new ImportReport(files, invalid);
+        var known = ExportCollection.All().Select(c => c.FileName).ToHashSet(StringComparer.Ordinal);
+        var notRead = Directory.EnumerateFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>()
+            .Where(name => !known.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        return new ImportReport(files, invalid, notRead);
     }
 
     private async Task<FileReport> ImportFileAsync(string path, ExportCollection collection, bool skipInvalid, List<InvalidDocument> invalid,
