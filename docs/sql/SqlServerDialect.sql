@@ -323,6 +323,10 @@ SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
 -- MigrationLock (no parameters)
 EXEC sp_getapplock @Resource = N'analytics-schema-migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction'
 
+-- PruneLoginTokens (@UserId, @Keep)
+DELETE FROM dbo.login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
+    SELECT TOP (@Keep) t.hashed_token FROM dbo.login_tokens t WHERE t.user_id = @UserId ORDER BY t.created_at DESC)
+
 -- ReadinessCheck (no parameters)
 SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
 

@@ -253,6 +253,10 @@ INSERT OR IGNORE INTO login_tokens (user_id, hashed_token, created_at) VALUES (@
 -- MigrationApplied (@Version)
 SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
 
+-- PruneLoginTokens (@UserId, @Keep)
+DELETE FROM login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
+    SELECT hashed_token FROM login_tokens WHERE user_id = @UserId ORDER BY created_at DESC LIMIT @Keep)
+
 -- ReadinessCheck (no parameters)
 SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
 

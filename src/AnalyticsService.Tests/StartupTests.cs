@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using AnalyticsService.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AnalyticsService.Tests;
 
@@ -83,5 +84,43 @@ public sealed class StartupTests : IDisposable
         Assert.Contains(said, exit == 0 ? output : errors);
         Assert.DoesNotContain("Application started", output + errors);
         Assert.False(File.Exists(_directory.Combine("analytics.db")), "no store is made");
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_and_the_store_is_not_touched()
+    {
+        using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        var (exit, output, errors) = await ServiceProcess.RunToExitAsync("--demo", _directory.Path, ("Kestrel__Endpoints__Rest__Url", $"http://127.0.0.1:{port}"));
+
+        Assert.Equal((1, $"Kestrel:Endpoints:Rest:Url http://127.0.0.1:{port}: the port is in use (is another instance running?)."), (exit, errors.Trim()));
+        Assert.DoesNotContain("   at ", output + errors);
+        Assert.False(File.Exists(_directory.Combine("analytics.db")), "the demo seeded nothing");
+    }
+
+    [Fact]
+    public async Task Demo_tokens_do_not_pile_up()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-05-01T08:00:00Z"));
+        await using var factory = new AnalyticsFactory().WithoutDefaults().WithClock(clock);
+        await factory.RestAsync();
+        var services = factory.Services;
+        var seeder = new Demo.DemoSeeder(services.GetRequiredService<Storage.Store>(), services.GetRequiredService<Storage.StoreWriter>(),
+            services.GetRequiredService<Import.Importer>(), services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), clock);
+
+        for (var run = 0; run < Demo.DemoSeeder.KeptTokens + 3; run++)
+        {
+            await seeder.StartAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}");
+        var tokens = await Dapper.SqlMapper.QueryAsync<long>(connection,
+            "SELECT t.created_at FROM login_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'admin' ORDER BY t.created_at");
+        // The newest five runs' tokens: 08:03 to 08:07.
+        Assert.Equal(Enumerable.Range(3, 5).Select(m => clock.Start.AddMinutes(m).ToUnixTimeMilliseconds()), tokens);
     }
 }

@@ -15,6 +15,7 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importe
     public const string AdminUsername = "admin";
     public const int Rooms = 3000;
     public const int Days = 30;
+    public const int KeptTokens = 5;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +42,8 @@ public sealed class DemoSeeder(Store store, StoreWriter writer, Importer importe
 
         // The generator's own tokens are never shown; the demo prints only this fresh one.
         var token = DataGenerator.NewLoginToken();
-        await writer.AddLoginTokenAsync(adminId, new LoginTokenRecord(LoginTokens.Hash(token), now), cancellationToken);
+        // Each run adds one; the oldest go, so that tokens do not pile up however often the demo is started.
+        await writer.AddLoginTokenAsync(adminId, new LoginTokenRecord(LoginTokens.Hash(token), now), KeptTokens, cancellationToken);
         lifetime.ApplicationStarted.Register(() => Console.Out.Write(Instructions(adminId, token, now)));
     }
 

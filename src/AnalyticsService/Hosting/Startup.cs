@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AnalyticsService.Cli;
 using AnalyticsService.Storage;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ public static class Startup
 {
     public static async Task<int> RunAnalyticsAsync(this WebApplication app, CommandLine commandLine)
     {
-        var problem = Settings(app.Services) ?? MissingStore(app.Services, commandLine) ?? await MigrateAsync(app.Services);
+        var problem = Settings(app.Services) ?? PortInUse(app.Configuration) ?? MissingStore(app.Services, commandLine) ?? await MigrateAsync(app.Services);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);
@@ -35,6 +37,38 @@ public static class Startup
         {
             return string.Join(Environment.NewLine, ex.Failures);
         }
+    }
+
+    /// <summary>
+    /// A listener's port another process holds (a second --demo, say): said before anything starts, so that the store
+    /// is not touched and Kestrel's own failure, with its stack trace, never comes.
+    /// </summary>
+    private static string? PortInUse(IConfiguration configuration)
+    {
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            if (!Uri.TryCreate(endpoint["Url"], UriKind.Absolute, out var url) || url.Port == 0)
+                continue;
+            IPAddress? address = url.Host switch
+            {
+                "localhost" => IPAddress.Loopback,
+                "*" or "+" or "0.0.0.0" => IPAddress.Any,
+                var host => IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed : null,
+            };
+            if (address is null)
+                continue;
+            try
+            {
+                var probe = new TcpListener(address, url.Port);
+                probe.Start();
+                probe.Stop();
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                return $"Kestrel:Endpoints:{endpoint.Key}:Url {url.OriginalString}: the port is in use (is another instance running?).";
+            }
+        }
+        return null;
     }
 
     private static string? MissingStore(IServiceProvider services, CommandLine commandLine)

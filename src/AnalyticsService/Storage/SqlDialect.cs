@@ -139,6 +139,9 @@ public abstract class SqlDialect
     /// <summary>Rooms an earlier release stored without what the current rules need: a re-import makes them exact.</summary>
     public SqlStatement<NoParameters> CountRoomsNeedingReimport { get; } = new("SELECT COUNT(*) FROM rooms WHERE needs_reimport = 1");
 
+    /// <summary>Removes a user's login tokens but the newest Keep (by when they were made).</summary>
+    public abstract SqlStatement<PruneTokensParameters> PruneLoginTokens { get; }
+
     public SqlStatement<UsernameParameters> UserIdByUsername { get; } = new("SELECT id FROM users WHERE username = @Username");
 
     public SqlStatement<NoParameters> CountRoomsAndUsers { get; } = new("SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)");

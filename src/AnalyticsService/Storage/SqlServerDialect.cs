@@ -152,6 +152,11 @@ public sealed partial class SqlServerDialect : SqlDialect
         SELECT a.department_id FROM dbo.department_ancestors a WHERE a.ancestor_id IN ({UnitIds})
         """);
 
+    public override SqlStatement<PruneTokensParameters> PruneLoginTokens { get; } = new("""
+        DELETE FROM dbo.login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
+            SELECT TOP (@Keep) t.hashed_token FROM dbo.login_tokens t WHERE t.user_id = @UserId ORDER BY t.created_at DESC)
+        """);
+
     public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new("""
         SELECT COUNT(*) FROM dbo.permission_roles
         WHERE permission_id = @Permission AND role_id IN (SELECT role_id FROM OPENJSON(@Roles) WITH (role_id varchar(64) '$'))

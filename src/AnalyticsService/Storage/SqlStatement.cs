@@ -53,6 +53,8 @@ public sealed record UnitsParameters(string Units);
 
 public sealed record UsernameParameters(string Username);
 
+public sealed record PruneTokensParameters(string UserId, int Keep);
+
 /// <summary>Ids: a JSON array of ids.</summary>
 public sealed record IdsParameters(string Ids);
 

@@ -129,6 +129,11 @@ public sealed class SqliteDialect : SqlDialect
         SELECT a.department_id FROM department_ancestors a WHERE a.ancestor_id IN (SELECT value FROM json_each(@Units))
         """);
 
+    public override SqlStatement<PruneTokensParameters> PruneLoginTokens { get; } = new("""
+        DELETE FROM login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
+            SELECT hashed_token FROM login_tokens WHERE user_id = @UserId ORDER BY created_at DESC LIMIT @Keep)
+        """);
+
     public override SqlStatement<PermissionParameters> AnyRoleHolds { get; } = new(
         "SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))");
 

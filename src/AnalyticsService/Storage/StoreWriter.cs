@@ -57,9 +57,13 @@ public sealed class StoreWriter(Store store)
     public Task UpsertDepartmentAgentsAsync(IEnumerable<DepartmentAgentRecord> agents, CancellationToken cancellationToken = default) =>
         InOneTransactionAsync((session, ct) => session.UpsertDepartmentAgentsAsync(agents.ToList(), ct), cancellationToken);
 
-    /// <summary>Adds one login token to a user, as a login does.</summary>
-    public Task AddLoginTokenAsync(string userId, LoginTokenRecord token, CancellationToken cancellationToken = default) =>
-        InOneTransactionAsync((session, ct) => session.AddLoginTokenAsync(userId, token, ct), cancellationToken);
+    /// <summary>Adds one login token to a user, as a login does, keeping only its newest <paramref name="keep"/> tokens.</summary>
+    public Task AddLoginTokenAsync(string userId, LoginTokenRecord token, int keep, CancellationToken cancellationToken = default) =>
+        InOneTransactionAsync(async (session, ct) =>
+        {
+            await session.AddLoginTokenAsync(userId, token, ct);
+            await session.PruneLoginTokensAsync(userId, keep, ct);
+        }, cancellationToken);
 
     private async Task InOneTransactionAsync(Func<WriteSession, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -120,6 +124,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 
     public Task AddLoginTokenAsync(string userId, LoginTokenRecord token, CancellationToken cancellationToken) =>
         ExecuteAsync(Sql.InsertLoginTokens, Batch([new LoginTokenRow(userId, token.HashedToken, Ms(token.When))]), cancellationToken);
+
+    public Task PruneLoginTokensAsync(string userId, int keep, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(store.Command(Sql.PruneLoginTokens, new PruneTokensParameters(userId, keep), transaction, cancellationToken));
 
     public async Task<UpsertCounts> UpsertPermissionsAsync(IReadOnlyList<PermissionRecord> permissions, CancellationToken cancellationToken)
     {
