@@ -27,6 +27,7 @@ builder.Services
     .AddAnalyticsSettings(builder.Configuration)
     .AddAnalyticsStore(builder.Configuration)
     .AddRateLimits(builder.Configuration)
+    .AddAnalyticsTelemetry(builder.Configuration)
     .AddAnalyticsApi()
     .AddDemo(commandLine);
 

@@ -25,6 +25,8 @@ public static class ServiceCollectionExtensions
 
     public static IReadOnlyList<Type> Pipeline { get; } =
     [
+        typeof(AccessLogInterceptor),
+        typeof(CallMetricsInterceptor),
         typeof(RestResponseInterceptor),
         typeof(StoreFailureInterceptor),
         typeof(AuthenticationInterceptor),
@@ -118,6 +120,8 @@ public static class ServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported."),
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<AnalyticsMetrics>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(typeof(AuthCache<,>));
         services.AddSingleton<IdentityStore>();

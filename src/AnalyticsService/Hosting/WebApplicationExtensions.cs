@@ -16,6 +16,7 @@ public static class WebApplicationExtensions
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         // A no-op REST endpoint: a liveness probe, and the benchmarks' baseline for the same server configuration.
+        app.MapMetrics();
         app.MapGet("/ping", () => Results.Text("{\"success\":true}", "application/json"));
         // Probes, on the REST listener: live while the process serves; ready while the store answers what the reports need.
         app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });

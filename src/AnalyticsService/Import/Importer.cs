@@ -30,7 +30,7 @@ public sealed class ImportException(string message) : Exception(message);
 /// all (unless invalid documents are to be skipped). Every document is an upsert by _id, so importing again, or a
 /// newer export, brings the store up to date.
 /// </summary>
-public sealed class Importer(StoreWriter writer)
+public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metrics = null)
 {
     public const int BatchSize = 2000;
 
@@ -128,6 +128,7 @@ public sealed class Importer(StoreWriter writer)
             var counts = await writing;
             await session.CommitAsync(cancellationToken);
             progress?.Report(new ImportProgress(name, documents, clock.Elapsed, true));
+            metrics?.RowsImported(name, counts.Inserted + counts.Updated + counts.Removed);
             return new FileReport(name, counts.Inserted, counts.Updated, skipped + counts.Skipped, invalidHere, counts.Removed);
         }
     }

@@ -87,7 +87,7 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, StoreVersionReader versions)
+public sealed class ConversationCounts(Store store, StoreVersionReader versions, Hosting.AnalyticsMetrics? metrics = null)
 {
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
     // version is still that one: any committed write makes it stale, and the next call reads the store again.
@@ -100,7 +100,11 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions)
         // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
         var version = await versions.ReadAsync(cancellationToken);
         if (_answers.TryGet(key, out var kept) && kept.Version == version)
+        {
+            metrics?.Answer(fromMemory: true);
             return kept.Counts;
+        }
+        metrics?.Answer(fromMemory: false);
         var counts = await ComputeByStatusAsync(start, end, scope, cancellationToken);
         _answers.AddOrUpdate(key, (version, counts));
         return counts;

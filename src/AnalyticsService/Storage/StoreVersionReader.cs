@@ -13,7 +13,7 @@ namespace AnalyticsService.Storage;
 /// a quarter of a cached call's CPU time), and in WAL mode not at all while SQLite's wal-index header shows no commit
 /// since the last read (<see cref="SqliteCommitWatch"/>).
 /// </summary>
-public sealed class StoreVersionReader(Store store) : IAsyncDisposable
+public sealed class StoreVersionReader(Store store, Hosting.AnalyticsMetrics? metrics = null) : IAsyncDisposable
 {
     private readonly ConcurrentBag<VersionProbe> _idle = [];
     private SqliteCommitWatch? _watch;
@@ -33,6 +33,7 @@ public sealed class StoreVersionReader(Store store) : IAsyncDisposable
 
     private async ValueTask<long> ReadFromStoreAsync(CancellationToken cancellationToken)
     {
+        metrics?.StoreVersionRead();
         if (!_idle.TryTake(out var probe))
             probe = await OpenAsync(cancellationToken);
         // The header first: the version read after it is at least as recent, and equal to it while the header holds.

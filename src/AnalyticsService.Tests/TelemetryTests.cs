@@ -1,0 +1,91 @@
+using AnalyticsService.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// What an operator sees: the service's meters (read through OpenTelemetry's in-memory exporter and scraped at
+/// /metrics), one access line per call without secrets, and no more than a few lines a second however many bad
+/// requests a client sends.
+/// </summary>
+public sealed class TelemetryTests
+{
+    private const string Query = "start=2020-01-01&end=2020-02-01";
+
+    private static long Sum(IEnumerable<Metric> metrics, string name, params (string Key, string Value)[] tags)
+    {
+        long sum = 0;
+        foreach (var metric in metrics.Where(m => m.Name == name))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                var pointTags = new Dictionary<string, object?>();
+                foreach (var tag in point.Tags)
+                    pointTags[tag.Key] = tag.Value;
+                if (tags.All(t => Equals(pointTags.GetValueOrDefault(t.Key), t.Value)))
+                    sum += point.GetSumLong();
+            }
+        }
+        return sum;
+    }
+
+    [Fact]
+    public async Task Calls_outcomes_and_kept_answers_are_counted_and_scraped_at_metrics()
+    {
+        var exported = new List<Metric>();
+        await using var factory = new AnalyticsFactory();
+        using var observed = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(exported))));
+        var manager = await factory.CreateUserAsync("livechat-manager");
+        var client = observed.CreateClient();
+
+        Assert.Equal(200, (await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
+        Assert.Equal(200, (await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status); // kept
+        Assert.Equal(401, (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
+        Assert.Equal(400, (await client.SendAsync(manager.Get("/api/v1/livechat/analytics/dashboards/conversations-by-tags?start=x&end=y")).ReadAsync()).Status);
+        observed.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        Assert.Equal(2, Sum(exported, "analytics.calls", ("report", "GetConversationsByStatus"), ("outcome", "OK")));
+        Assert.Equal(1, Sum(exported, "analytics.calls", ("report", "GetConversationsByStatus"), ("outcome", "Unauthenticated")));
+        Assert.Equal(1, Sum(exported, "analytics.calls", ("report", "GetConversationsByTags"), ("outcome", "InvalidArgument")));
+        Assert.Equal((1, 1), (Sum(exported, "analytics.answers", ("source", "store")), Sum(exported, "analytics.answers", ("source", "memory"))));
+
+        var (status, contentType, scraped) = await client.GetAsync("/metrics").ReadAsync();
+        Assert.Equal(200, status);
+        Assert.StartsWith("text/plain", contentType);
+        Assert.Contains("analytics_calls_total{", scraped);
+        Assert.Contains("outcome=\"Unauthenticated\"", scraped);
+        Assert.Contains("analytics_call_duration_seconds_bucket{", scraped);
+    }
+
+    [Fact]
+    public async Task Each_call_gets_one_access_line_and_refused_calls_at_most_a_few_a_second()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = new AnalyticsFactory().WithClock(clock);
+        var manager = await factory.CreateUserAsync("livechat-manager");
+        var client = await factory.RestAsync();
+        IEnumerable<string> Access() => factory.Logs.Where(line => line.Contains(" ms user ", StringComparison.Ordinal));
+
+        Assert.Equal(200, (await client.SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
+        var line = Assert.Single(Access());
+        Assert.StartsWith($"Information: GetConversationsByStatus REST OK ", line);
+        Assert.Contains($" ms user {manager.Id} ", line);
+        Assert.DoesNotContain(manager.Token, string.Join("\n", factory.Logs));
+
+        // 200 refused calls in no time: a burst of ten lines, then none until time has passed.
+        for (var i = 0; i < 200; i++)
+            await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{Query}")).ReadAsync();
+        Assert.Equal(11, Access().Count());
+        Assert.DoesNotContain(factory.Logs, l => l.Contains("raised", StringComparison.Ordinal)); // transcoding's own line per error
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{ConversationsByStatusPath}?{Query}")).ReadAsync();
+        Assert.EndsWith("ms user - (190 refused calls not logged before this one)", Access().Last());
+    }
+}

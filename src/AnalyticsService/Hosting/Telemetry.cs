@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AnalyticsService.Hosting;
+
+/// <summary>Settings section "Telemetry".</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>Where /metrics (Prometheus' text format) is served: "Rest" (the REST listener) or "None".</summary>
+    public string MetricsListener { get; set; } = Listeners.Rest;
+}
+
+/// <summary>
+/// The service's own measurements, as OpenTelemetry meters: calls per report and outcome with their duration, answers
+/// served from memory or read from the store, store-version reads, and rows imported.
+/// </summary>
+public sealed class AnalyticsMetrics : IDisposable
+{
+    public const string MeterName = "Analytics";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _calls;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _answers;
+    private readonly Counter<long> _versionReads;
+    private readonly Counter<long> _rowsImported;
+
+    public AnalyticsMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _calls = _meter.CreateCounter<long>("analytics.calls", "{call}", "Calls per report (rpc) and outcome (gRPC status code).");
+        _duration = _meter.CreateHistogram<double>("analytics.call.duration", "s", "How long calls took, per report and outcome.");
+        _answers = _meter.CreateCounter<long>("analytics.answers", "{answer}", "Answers served from memory (kept, still current) or read from the store.");
+        _versionReads = _meter.CreateCounter<long>("analytics.store_version.reads", "{read}", "Reads of the store version (to know whether kept answers still hold).");
+        _rowsImported = _meter.CreateCounter<long>("analytics.rows.imported", "{row}", "Documents written to the store by import, per collection.");
+    }
+
+    public void Call(string report, string outcome, TimeSpan duration)
+    {
+        var tags = new TagList { { "report", report }, { "outcome", outcome } };
+        _calls.Add(1, tags);
+        _duration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void Answer(bool fromMemory) => _answers.Add(1, new KeyValuePair<string, object?>("source", fromMemory ? "memory" : "store"));
+
+    public void StoreVersionRead() => _versionReads.Add(1);
+
+    public void RowsImported(string collection, long rows) => _rowsImported.Add(rows, new KeyValuePair<string, object?>("collection", collection));
+
+    public void Dispose() => _meter.Dispose();
+}
+
+public static class TelemetryExtensions
+{
+    /// <summary>
+    /// Metrics and traces through OpenTelemetry: ASP.NET Core (which carries the gRPC server's calls), the runtime,
+    /// SqlClient and the service's own meter; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and for
+    /// Prometheus at /metrics on the listener Telemetry:MetricsListener names.
+    /// </summary>
+    public static IServiceCollection AddAnalyticsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
+            .Validate(o => o.MetricsListener is Listeners.Rest or "None", "Telemetry:MetricsListener must be Rest or None.")
+            .ValidateOnStart();
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var prometheus = (configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] ?? Listeners.Rest) == Listeners.Rest;
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("analytics"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(AnalyticsMetrics.MeterName);
+                if (prometheus)
+                    metrics.AddPrometheusExporter();
+                if (otlp)
+                    metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation().AddSqlClientInstrumentation();
+                if (otlp)
+                    tracing.AddOtlpExporter();
+            });
+        return services;
+    }
+
+    /// <summary>/metrics, when Telemetry:MetricsListener says so (the REST listener; the gRPC one serves gRPC only).</summary>
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        if (app.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] is null or Listeners.Rest)
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

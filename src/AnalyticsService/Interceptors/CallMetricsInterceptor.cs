@@ -1,0 +1,57 @@
+using AnalyticsService.Hosting;
+using Grpc.Core;
+
+namespace AnalyticsService.Interceptors;
+
+/// <summary>Counts every call per report and outcome (its gRPC status code), with its duration (<see cref="AnalyticsMetrics"/>).</summary>
+public sealed class CallMetricsInterceptor(AnalyticsMetrics metrics, TimeProvider clock) : UnaryPipelineInterceptor
+{
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var started = clock.GetTimestamp();
+        Task<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (Exception ex)
+        {
+            call = Task.FromException<TResponse>(ex);
+        }
+        if (call.IsCompletedSuccessfully)
+        {
+            Record(context, StatusCode.OK, started);
+            return call;
+        }
+        return ObserveAsync(call, context, started);
+    }
+
+    private async Task<TResponse> ObserveAsync<TResponse>(Task<TResponse> call, ServerCallContext context, long started)
+    {
+        try
+        {
+            var response = await call;
+            Record(context, StatusCode.OK, started);
+            return response;
+        }
+        catch (RpcException ex)
+        {
+            Record(context, ex.StatusCode, started);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            Record(context, StatusCode.Cancelled, started);
+            throw;
+        }
+        catch
+        {
+            Record(context, StatusCode.Internal, started);
+            throw;
+        }
+    }
+
+    private void Record(ServerCallContext context, StatusCode outcome, long started) =>
+        metrics.Call(context.Method[(context.Method.LastIndexOf('/') + 1)..], outcome.ToString(), clock.GetElapsedTime(started));
+}
