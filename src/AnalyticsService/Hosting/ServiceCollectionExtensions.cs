@@ -60,15 +60,15 @@ public static class ServiceCollectionExtensions
         // then gets Rocket.Chat's 401, not an empty 400 from the server.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
-        // One readiness check, kept as a singleton so that its reused answer keeps probes cheap: gRPC health asks it on
-        // every Check (and its publisher for Watch), /healthz/ready on every request.
+        // One readiness check, kept as a singleton so that its reused answer keeps probes cheap: /healthz/ready asks it
+        // on every request, gRPC health reads what its publisher last found, every second (a Check costs no query).
         services.AddSingleton<StoreHealthCheck>();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
-        services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(health => health.UseHealthChecksCache = false);
+        services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(health => health.UseHealthChecksCache = true);
         services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(publisher =>
         {
             publisher.Delay = TimeSpan.Zero;
-            publisher.Period = TimeSpan.FromSeconds(10);
+            publisher.Period = TimeSpan.FromSeconds(1);
         });
         return services;
     }
