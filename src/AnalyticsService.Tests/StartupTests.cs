@@ -123,4 +123,25 @@ public sealed class StartupTests : IDisposable
         // The newest five runs' tokens: 08:03 to 08:07.
         Assert.Equal(Enumerable.Range(3, 5).Select(m => clock.Start.AddMinutes(m).ToUnixTimeMilliseconds()), tokens);
     }
+
+    [Fact]
+    public async Task Metrics_can_move_to_a_management_listener_that_serves_nothing_else()
+    {
+        var management = ServiceProcess.FreePort();
+        await using var service = await ServiceProcess.StartAsync("", _directory.Path,
+            ("Kestrel__Endpoints__Management__Url", $"http://127.0.0.1:{management}"), ("Telemetry__MetricsListener", "Management"));
+        using var http = new HttpClient { Timeout = AnalyticsFactory.CallTimeout };
+        async Task<int> StatusAsync(int port, string path)
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}{path}");
+            return (int)response.StatusCode;
+        }
+
+        Assert.Equal(200, await StatusAsync(management, "/metrics"));
+        Assert.Equal(200, await StatusAsync(management, "/healthz/live"));
+        Assert.Equal(404, await StatusAsync(management, "/ping"));
+        Assert.Equal(404, await StatusAsync(management, AnalyticsFactory.ConversationsByStatusPath + "?start=2020-01-01&end=2020-02-01"));
+        Assert.Equal(404, await StatusAsync(service.RestPort, "/metrics"));
+        Assert.Equal(200, await StatusAsync(service.RestPort, "/ping"));
+    }
 }

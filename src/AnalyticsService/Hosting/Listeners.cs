@@ -16,12 +16,16 @@ public static class Listeners
     public const string Rest = "Rest";
     public const string Grpc = "Grpc";
 
+    /// <summary>An optional third listener (Kestrel:Endpoints:Management) for /metrics and the probes, kept off the public ones.</summary>
+    public const string Management = "Management";
+
     public static IServiceCollection AddListeners(this IServiceCollection services)
     {
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
             kestrel.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false)
                 .Endpoint(Rest, endpoint => Tag(endpoint.ListenOptions, Rest))
-                .Endpoint(Grpc, endpoint => Tag(endpoint.ListenOptions, Grpc)));
+                .Endpoint(Grpc, endpoint => Tag(endpoint.ListenOptions, Grpc))
+                .Endpoint(Management, endpoint => Tag(endpoint.ListenOptions, Management)));
         return services;
     }
 
@@ -37,14 +41,28 @@ public static class Listeners
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(typeof(Listeners), out var name) == true ? name as string : null;
 }
 
-/// <summary>A request for what the other listener serves is answered 404, whatever its path's case.</summary>
-public sealed class ListenerRoutesMiddleware(RequestDelegate next)
+/// <summary>
+/// A request for what another listener serves is answered 404, whatever its path's case: gRPC on the gRPC listener,
+/// REST on the REST one, /metrics where Telemetry:MetricsListener says, and on a Management listener only /metrics and
+/// the probes.
+/// </summary>
+public sealed class ListenerRoutesMiddleware(RequestDelegate next, IOptions<TelemetryOptions> telemetry)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var listener = Listeners.Of(context);
         if (listener is null)
             return next(context);
+        var path = context.Request.Path;
+        var metrics = path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
+        if (metrics || listener == Listeners.Management)
+        {
+            var served = metrics ? listener == telemetry.Value.MetricsListener : path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase);
+            if (served)
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
         var metadata = context.GetEndpoint()?.Metadata;
         var grpc = metadata?.GetMetadata<GrpcMethodMetadata>() is not null && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null;
         var gRpcRequest = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;

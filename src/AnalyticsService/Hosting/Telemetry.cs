@@ -11,7 +11,10 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    /// <summary>Where /metrics (Prometheus' text format) is served: "Rest" (the REST listener) or "None".</summary>
+    /// <summary>
+    /// Where /metrics (Prometheus' text format) is served: "Rest" (the REST listener), "Management" (the listener
+    /// Kestrel:Endpoints:Management, which then serves it and the probes only) or "None".
+    /// </summary>
     public string MetricsListener { get; set; } = Listeners.Rest;
 }
 
@@ -66,10 +69,12 @@ public static class TelemetryExtensions
     public static IServiceCollection AddAnalyticsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
-            .Validate(o => o.MetricsListener is Listeners.Rest or "None", "Telemetry:MetricsListener must be Rest or None.")
+            .Validate(o => o.MetricsListener is Listeners.Rest or Listeners.Management or "None", "Telemetry:MetricsListener must be Rest, Management or None.")
+            .Validate(o => o.MetricsListener != Listeners.Management || !string.IsNullOrEmpty(configuration["Kestrel:Endpoints:Management:Url"]),
+                "Telemetry:MetricsListener is Management, but Kestrel:Endpoints:Management:Url is not set.")
             .ValidateOnStart();
         var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var prometheus = (configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] ?? Listeners.Rest) == Listeners.Rest;
+        var prometheus = (configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] ?? Listeners.Rest) != "None";
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("analytics"))
             .WithMetrics(metrics =>
@@ -86,11 +91,11 @@ public static class TelemetryExtensions
         return services;
     }
 
-    /// <summary>/metrics, when Telemetry:MetricsListener says so (the REST listener; the gRPC one serves gRPC only).</summary>
+    /// <summary>/metrics, unless Telemetry:MetricsListener is None.</summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
-        if (app.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] is null or Listeners.Rest)
-            app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] is not "None")
+            app.MapPrometheusScrapingEndpoint("/metrics"); // on which listener: ListenerRoutesMiddleware
         return app;
     }
 }
