@@ -35,10 +35,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         GrpcPort = grpcPort;
     }
 
-    public static async Task<ServiceProcess> StartAsync(string arguments = "--demo", string? directory = null, params (string Key, string Value)[] environment)
+    /// <summary>The built service on loopback ports, over analytics.db in the directory, Production, with settings on top.</summary>
+    private static ProcessStartInfo StartInfo(string arguments, string directory, int restPort, int grpcPort, (string Key, string Value)[] environment)
     {
-        directory ??= Directory.CreateTempSubdirectory("analytics-e2e-").FullName;
-        var (restPort, grpcPort) = (FreePort(), FreePort());
         var serviceDll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", $"\"{serviceDll}\" {arguments}")
         {
@@ -54,6 +53,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["Database__CreateIfMissing"] = "true"; // tests that need the refusal set it back
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
+        return start;
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string arguments = "--demo", string? directory = null, params (string Key, string Value)[] environment)
+    {
+        directory ??= Directory.CreateTempSubdirectory("analytics-e2e-").FullName;
+        var (restPort, grpcPort) = (FreePort(), FreePort());
+        var start = StartInfo(arguments, directory, restPort, grpcPort, environment);
 
         var service = new ServiceProcess(new Process { StartInfo = start }, directory, restPort, grpcPort);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,19 +105,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static async Task<(int Exit, string Output, string Errors)> RunToExitAsync(string arguments, string directory,
         params (string Key, string Value)[] environment)
     {
-        var serviceDll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", $"\"{serviceDll}\" {arguments}")
-        {
-            WorkingDirectory = Path.GetDirectoryName(serviceDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["Kestrel__Endpoints__Rest__Url"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "analytics.db")}";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
+        var start = StartInfo(arguments, directory, FreePort(), FreePort(), environment);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
