@@ -164,4 +164,16 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
         Assert.Equal((7, "null=2 Alice=2 Bob=1 a-ghost=1 a-noname=1", 1), (agent.Total, Rows(agent.Data), agent.Unspecified));
         Assert.Equal(Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue, agent.Data[0].Label.KindCase); // null, not ""
     }
+
+    [Fact]
+    public void Labels_compare_by_their_utf8_bytes_as_mongodb_compares_them()
+    {
+        // U+FFFD is EF BF BD in UTF-8 and sorts before an emoji (F0 ...), though its UTF-16 unit is above the emoji's surrogates.
+        Assert.True(Reports.MongoOrder.Compare("\uFFFD", "😀") < 0);
+        Assert.True(string.CompareOrdinal("\uFFFD", "😀") > 0);
+        Assert.True(Reports.MongoOrder.Compare("B", "a") < 0);
+        Assert.True(Reports.MongoOrder.Compare("a", "ab") < 0);
+        Assert.True(Reports.MongoOrder.Compare(null, "") < 0);
+        Assert.Equal(0, Reports.MongoOrder.Compare("é", "é"));
+    }
 }

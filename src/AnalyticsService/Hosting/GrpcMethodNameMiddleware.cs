@@ -12,10 +12,7 @@ public sealed class GrpcMethodNameMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<GrpcMethodMetadata>() is { } method
-            && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null
-            && !IsExactly(context.Request.Path.Value, method.Method.ServiceName, method.Method.Name))
+        if (GrpcEndpoints.MethodOf(context) is { } method && !IsExactly(context.Request.Path.Value, method.ServiceName, method.Name))
         {
             // A trailers-only response, as grpc-dotnet answers an unknown method.
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -31,4 +28,14 @@ public sealed class GrpcMethodNameMiddleware(RequestDelegate next)
         path is not null && path.Length == service.Length + name.Length + 2 && path[0] == '/' && path[service.Length + 1] == '/'
         && string.CompareOrdinal(path, 1, service, 0, service.Length) == 0
         && string.CompareOrdinal(path, service.Length + 2, name, 0, name.Length) == 0;
+}
+
+public static class GrpcEndpoints
+{
+    /// <summary>The gRPC method a request's endpoint calls as gRPC; null for anything else, its REST transcoding included.</summary>
+    public static Grpc.Core.IMethod? MethodOf(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata;
+        return metadata?.GetMetadata<GrpcMethodMetadata>() is { } grpc && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null ? grpc.Method : null;
+    }
 }

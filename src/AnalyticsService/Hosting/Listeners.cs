@@ -1,6 +1,4 @@
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -63,8 +61,7 @@ public sealed class ListenerRoutesMiddleware(RequestDelegate next, IOptions<Tele
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
-        var metadata = context.GetEndpoint()?.Metadata;
-        var grpc = metadata?.GetMetadata<GrpcMethodMetadata>() is not null && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null;
+        var grpc = GrpcEndpoints.MethodOf(context) is not null;
         var gRpcRequest = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
         // On the gRPC listener only gRPC calls (grpc-dotnet answers an unknown method itself); on the REST listener no gRPC.
         if (listener == Listeners.Grpc ? grpc || gRpcRequest : !grpc)

@@ -13,14 +13,16 @@ namespace AnalyticsService.Hosting;
 public sealed class StoreHealthCheck(Store store, IOptions<AnalyticsOptions> options, TimeProvider clock) : IHealthCheck
 {
     private readonly long _lifetime = (long)(Math.Max(0, options.Value.ReadinessCacheSeconds) * clock.TimestampFrequency);
-    private (HealthCheckResult Result, long CheckedAt)? _last;
+    // A reference, so that a probe reading it while another writes it sees one whole answer.
+    private sealed record Checked(HealthCheckResult Result, long At);
+    private Checked? _last;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (_last is { } last && clock.GetTimestamp() - last.CheckedAt < _lifetime)
+        if (Volatile.Read(ref _last) is { } last && clock.GetTimestamp() - last.At < _lifetime)
             return last.Result;
         var result = await CheckStoreAsync(cancellationToken);
-        _last = (result, clock.GetTimestamp());
+        Volatile.Write(ref _last, new Checked(result, clock.GetTimestamp()));
         return result;
     }
 

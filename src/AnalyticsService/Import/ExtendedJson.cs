@@ -45,8 +45,7 @@ public static class ExtendedJson
     {
         JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => false,
         JsonValueKind.Number => !value.TryGetDouble(out var number) || number != 0,
-        JsonValueKind.Object when NumberWrapper(value) is { } text =>
-            !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != 0, // "NaN", "Infinity": true
+        JsonValueKind.Object when NumberWrapper(value) is { } text => ParseNumber(text) is not { } number || number != 0, // NaN is true
         _ => true,
     };
 

@@ -33,19 +33,9 @@ public sealed partial class AccessLogInterceptor(ILogger<AccessLogInterceptor> l
         {
             return await continuation(request, context);
         }
-        catch (RpcException ex)
+        catch (Exception ex)
         {
-            outcome = ex.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            outcome = StatusCode.Cancelled;
-            throw;
-        }
-        catch
-        {
-            outcome = StatusCode.Internal;
+            outcome = CallContextExtensions.OutcomeOf(ex);
             throw;
         }
         finally
@@ -54,7 +44,7 @@ public sealed partial class AccessLogInterceptor(ILogger<AccessLogInterceptor> l
             if (leftOut >= 0)
             {
                 var user = context.UserState.TryGetValue(typeof(Storage.Caller), out var caller) ? ((Storage.Caller)caller).UserId : "-";
-                Access(logger, context.Method[(context.Method.LastIndexOf('/') + 1)..], context.IsRest() ? "REST" : "gRPC", outcome,
+                Access(logger, context.Report(), context.IsRest() ? "REST" : "gRPC", outcome,
                     clock.GetElapsedTime(started).TotalMilliseconds, user, leftOut);
             }
         }

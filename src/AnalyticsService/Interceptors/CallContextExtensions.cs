@@ -26,6 +26,17 @@ public static class CallContextExtensions
         };
     }
 
+    /// <summary>The method's own name ("GetConversationsByStatus"): the report a call asks for.</summary>
+    public static string Report(this ServerCallContext context) => context.Method[(context.Method.LastIndexOf('/') + 1)..];
+
+    /// <summary>The status code a call that threw ends with, as the client sees it.</summary>
+    public static StatusCode OutcomeOf(Exception exception) => exception switch
+    {
+        RpcException rpc => rpc.StatusCode,
+        OperationCanceledException => StatusCode.Cancelled,
+        _ => StatusCode.Internal,
+    };
+
     public static void SetCaller(this ServerCallContext context, Caller caller) => context.UserState[typeof(Caller)] = caller;
 
     /// <summary>The authenticated caller; the authentication interceptor runs before anything that asks.</summary>

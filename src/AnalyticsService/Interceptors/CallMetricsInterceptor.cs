@@ -35,23 +35,13 @@ public sealed class CallMetricsInterceptor(AnalyticsMetrics metrics, TimeProvide
             Record(context, StatusCode.OK, started);
             return response;
         }
-        catch (RpcException ex)
+        catch (Exception ex)
         {
-            Record(context, ex.StatusCode, started);
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            Record(context, StatusCode.Cancelled, started);
-            throw;
-        }
-        catch
-        {
-            Record(context, StatusCode.Internal, started);
+            Record(context, CallContextExtensions.OutcomeOf(ex), started);
             throw;
         }
     }
 
     private void Record(ServerCallContext context, StatusCode outcome, long started) =>
-        metrics.Call(context.Method[(context.Method.LastIndexOf('/') + 1)..], outcome.ToString(), clock.GetElapsedTime(started));
+        metrics.Call(context.Report(), outcome.ToString(), clock.GetElapsedTime(started));
 }

@@ -22,15 +22,3 @@ public sealed class ConversationsByDepartmentReport(ReportQuery query, Store sto
         return response;
     }
 }
-
-/// <summary>Rows keyed by their label alone (departments, tags): sorted by total and _id (the label), the unspecified row apart.</summary>
-public static class LabelledRows
-{
-    public static (List<ReportRow> Data, int Total, int Unspecified) Sorted(List<LabelCountRow> rows, ReportSort sort)
-    {
-        var counted = rows.Where(r => r.Unspecified == 0).ToList();
-        var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "_id" => r.Label, _ => null }, r => r.Label, _ => null);
-        return (sorted.Select(r => Row.Of(r.Label, r.Total)).ToList(), checked((int)counted.Sum(r => r.Total)),
-            checked((int)rows.Where(r => r.Unspecified == 1).Sum(r => r.Total)));
-    }
-}

@@ -15,7 +15,7 @@ public sealed class ConversationsBySourceReport(ReportQuery query, Store store)
         var rows = await query.RunAsync<SourceCountRow>(sql.CountBySource, sql.CountBySourceRestricted, start, end, scope, cancellationToken);
         var labelled = rows.Select(r => (Label: Label(r), r.Total)).ToList();
         var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
-        var sorted = new ReportSort([("total", -1)]).Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);
+        var sorted = ReportSort.ByTotalDescending.Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);
         response.Data.AddRange(sorted.Select(r => Row.Of(r.Label, r.Total)));
         return response;
     }
@@ -23,14 +23,4 @@ public sealed class ConversationsBySourceReport(ReportQuery query, Store store)
     // $ifNull(alias, type): the alias unless it is absent or null.
     private static string? Label(SourceCountRow row) =>
         row.AliasKind == (long)FieldKind.Value ? row.Alias : row.TypeKind == (long)FieldKind.Value ? row.Type : null;
-}
-
-/// <summary>A report's row: its label (null where Rocket.Chat's is) and value.</summary>
-public static class Row
-{
-    public static ReportRow Of(string? label, long value) => new()
-    {
-        Label = label is null ? Google.Protobuf.WellKnownTypes.Value.ForNull() : Google.Protobuf.WellKnownTypes.Value.ForString(label),
-        Value = checked((int)value),
-    };
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using AnalyticsService.Api;
 
@@ -13,6 +12,8 @@ public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
     public static ReportSort ByTotalAscending { get; } = new([("total", 1)]);
 
     public static ReportSort ByNameAscending { get; } = new([("name", 1)]);
+
+    public static ReportSort ByTotalDescending { get; } = new([("total", -1)]);
 
     /// <summary>The sort a caller asked for; absent or empty means the report's default.</summary>
     public static ReportSort Parse(string? raw, ReportSort defaultSort)
@@ -80,10 +81,19 @@ public static class MongoOrder
         _ => 0,
     };
 
-    // Ordinal over UTF-16 differs from UTF-8 byte order for characters above U+FFFF against U+E000 to U+FFFF.
+    // UTF-8 byte order is code point order. Ordinal over UTF-16 differs from it only where a character above U+FFFF
+    // (a surrogate pair) meets one from U+E000 to U+FFFF, so compare by code point, without encoding either string.
     private static int CompareUtf8(string x, string y)
     {
-        var (a, b) = (Encoding.UTF8.GetBytes(x), Encoding.UTF8.GetBytes(y));
-        return a.AsSpan().SequenceCompareTo(b);
+        var (a, b) = (x.EnumerateRunes(), y.EnumerateRunes());
+        while (true)
+        {
+            var (moreA, moreB) = (a.MoveNext(), b.MoveNext());
+            if (!moreA || !moreB)
+                return moreA.CompareTo(moreB);
+            var order = a.Current.Value.CompareTo(b.Current.Value);
+            if (order != 0)
+                return order;
+        }
     }
 }

@@ -46,7 +46,26 @@ public sealed record LoginTokenRow(string UserId, string HashedToken, long? Crea
 public sealed record DepartmentAgentRow(string Id, string AgentId, string DepartmentId, string? Username, bool DepartmentEnabled);
 
 /// <summary>What to add to one cell of room_counts_all or room_counts_all_hourly: Period is its day or hour.</summary>
-public sealed record PeriodCountDeltaRow(long Period, long Total, long Open, long Queued, long OnHold, long Closed);
+public sealed record PeriodCountDeltaRow(long Period, long Total, long Open, long Queued, long OnHold, long Closed)
+{
+    /// <summary>Per-department changes added up per period; periods whose changes cancel out are left out.</summary>
+    public static List<PeriodCountDeltaRow> Totals(List<CountDeltaRow> rows)
+    {
+        var periods = new Dictionary<long, (long Total, long Open, long Queued, long OnHold, long Closed)>();
+        foreach (var r in rows)
+        {
+            ref var p = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(periods, r.Period, out _);
+            p = (p.Total + r.Total, p.Open + r.Open, p.Queued + r.Queued, p.OnHold + r.OnHold, p.Closed + r.Closed);
+        }
+        var totals = new List<PeriodCountDeltaRow>(periods.Count);
+        foreach (var (period, p) in periods)
+        {
+            if (p != default)
+                totals.Add(new PeriodCountDeltaRow(period, p.Total, p.Open, p.Queued, p.OnHold, p.Closed));
+        }
+        return totals;
+    }
+}
 
 /// <summary>
 /// What to add to one cell of room_counts or room_counts_hourly: Period is its day or hour, DepartmentKind how the

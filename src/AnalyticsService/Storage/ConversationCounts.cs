@@ -17,36 +17,25 @@ public sealed record StatusCounts(long Total, long Open, long Queued, long OnHol
 /// </summary>
 public sealed record RoomScope
 {
-    private RoomScope(IReadOnlyList<string>? units, IReadOnlyList<string>? departments)
-    {
-        Units = units;
-        Departments = departments;
-        if (units is not null && departments is not null)
-        {
-            UnitsJson = BatchJson.Serialize(units.ToList());
-            DepartmentsJson = BatchJson.Serialize(departments.ToList());
-            Key = UnitsJson + DepartmentsJson;
-        }
-    }
+    private RoomScope(string? unitsJson, string? departmentsJson) =>
+        (UnitsJson, DepartmentsJson, Key) = (unitsJson, departmentsJson, unitsJson is null ? null : unitsJson + departmentsJson);
 
     public static RoomScope All { get; } = new(null, null);
 
     /// <summary>A restricted caller's scope; the lists are kept sorted, so equal scopes have equal keys.</summary>
     public static RoomScope Restricted(IEnumerable<string> units, IEnumerable<string> departments) => new(
-        units.Distinct().Order(StringComparer.Ordinal).ToArray(), departments.Distinct().Order(StringComparer.Ordinal).ToArray());
+        BatchJson.Serialize(units.Distinct().Order(StringComparer.Ordinal).ToList()),
+        BatchJson.Serialize(departments.Distinct().Order(StringComparer.Ordinal).ToList()));
 
-    /// <summary>Null when the caller sees every room.</summary>
-    public IReadOnlyList<string>? Units { get; }
+    public bool IsRestricted => UnitsJson is not null;
 
-    public IReadOnlyList<string>? Departments { get; }
-
-    public bool IsRestricted => Units is not null;
-
+    /// <summary>The statements' @Units: a JSON array; null when the caller sees every room.</summary>
     internal string? UnitsJson { get; }
 
+    /// <summary>The statements' @Departments: a JSON array; null when the caller sees every room.</summary>
     internal string? DepartmentsJson { get; }
 
-    /// <summary>One string per scope, for keeping answers; null for all rooms.</summary>
+    /// <summary>One string per scope, for keeping answers (JSON arrays delimit themselves); null for all rooms.</summary>
     public string? Key { get; }
 }
 

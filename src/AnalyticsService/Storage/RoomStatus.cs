@@ -40,11 +40,10 @@ public sealed class StoredRoom
 }
 
 /// <summary>
-/// Changes to the counts of one period length (days, hours) from a batch of room writes, per department (room_counts,
-/// room_counts_hourly) or per period alone (room_counts_all, room_counts_all_hourly): the old state of each room leaves
-/// its cell, the new one enters.
+/// Changes to the counts of one period length (room_counts' days, room_counts_hourly's hours) from a batch of room
+/// writes: the old state of each room leaves its cell, the new one enters.
 /// </summary>
-public sealed class CountChanges(long periodMilliseconds, bool byDepartment = true)
+public sealed class CountChanges(long periodMilliseconds)
 {
     // Updated in place: a session keeps its cells for many batches, and a new object per change would leave the
     // garbage collector's oldest generation to clear them (measured: 90 MB more at a million rooms).
@@ -87,10 +86,8 @@ public sealed class CountChanges(long periodMilliseconds, bool byDepartment = tr
 
     private void Add(long tsMs, byte departmentKind, string? departmentId, string? ancestors, int sign, RoomStatus status)
     {
-        var key = byDepartment
-            ? (RangeSplit.PeriodOf(tsMs, periodMilliseconds), departmentKind, departmentId ?? "", ancestors ?? "")
-            : (RangeSplit.PeriodOf(tsMs, periodMilliseconds), (byte)0, "", "");
-        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, key, out _);
+        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells,
+            (RangeSplit.PeriodOf(tsMs, periodMilliseconds), departmentKind, departmentId ?? "", ancestors ?? ""), out _);
         cell.Total += sign;
         cell.Open += status.Open ? sign : 0;
         cell.Queued += status.Queued ? sign : 0;

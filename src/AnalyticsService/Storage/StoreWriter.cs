@@ -100,12 +100,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         if (removed.Count > 0)
             await connection.ExecuteAsync(store.Command(Sql.DeleteRooms, Ids(removed), transaction, cancellationToken));
 
-        foreach (var changes in AllCountChanges)
+        foreach (var (_, _, changes) in _countChanges)
         {
             stored.ForEach(changes.Remove);
             kept.ForEach(changes.Add);
         }
-        if (AllCountChanges.Sum(c => c.Cells) > MaxPendingCells)
+        if (_countChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
         var updated = kept.Count(r => storedIds.Contains(r.Id));
         return new UpsertCounts(kept.Count - updated, updated + rooms.Count - rows.Count, removed.Count, rows.Count - kept.Count - removed.Count);
@@ -174,29 +174,23 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     // written before it commits: a cell many batches touch is written once (measured, a million rooms in random time
     // order: 15.9 s, where writing both tables' cells per batch took 24.0 s and the daily ones alone 18.5 s). Bounded,
     // for sessions of any size (peak resident memory of that import: 345 MB; 324 MB with 50,000; 280 MB per batch).
-    private readonly (BatchStatement<CountDeltaRow> Statement, CountChanges Changes)[] _countChanges =
+    // Each with its table per period alone (room_counts_all, room_counts_all_hourly, which unrestricted callers read),
+    // whose changes are the per-department ones added up per period as they are written.
+    private readonly (BatchStatement<CountDeltaRow> ByDepartment, BatchStatement<PeriodCountDeltaRow> ByPeriod, CountChanges Changes)[] _countChanges =
     [
-        (store.Dialect.AddToRoomCounts, new CountChanges(RangeSplit.DayMilliseconds)),
-        (store.Dialect.AddToHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds)),
+        (store.Dialect.AddToRoomCounts, store.Dialect.AddToAllRoomCounts, new CountChanges(RangeSplit.DayMilliseconds)),
+        (store.Dialect.AddToHourlyRoomCounts, store.Dialect.AddToAllHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds)),
     ];
-
-    // The same per period alone, which unrestricted callers read: one cell a day or an hour, whatever the departments.
-    private readonly (BatchStatement<PeriodCountDeltaRow> Statement, CountChanges Changes)[] _periodCountChanges =
-    [
-        (store.Dialect.AddToAllRoomCounts, new CountChanges(RangeSplit.DayMilliseconds, byDepartment: false)),
-        (store.Dialect.AddToAllHourlyRoomCounts, new CountChanges(RangeSplit.HourMilliseconds, byDepartment: false)),
-    ];
-
-    private IEnumerable<CountChanges> AllCountChanges => _countChanges.Select(c => c.Changes).Concat(_periodCountChanges.Select(c => c.Changes));
     private const int MaxPendingCells = 200_000;
 
     private async Task WriteCountChangesAsync(CancellationToken cancellationToken)
     {
-        foreach (var (statement, changes) in _countChanges)
-            await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
-        foreach (var (statement, changes) in _periodCountChanges)
-            await ExecuteAsync(statement, changes.TakeRows().ConvertAll(c => new PeriodCountDeltaRow(c.Period, c.Total, c.Open, c.Queued, c.OnHold, c.Closed)),
-                cancellationToken);
+        foreach (var (byDepartment, byPeriod, changes) in _countChanges)
+        {
+            var rows = changes.TakeRows();
+            await ExecuteAsync(byDepartment, rows, cancellationToken);
+            await ExecuteAsync(byPeriod, PeriodCountDeltaRow.Totals(rows), cancellationToken);
+        }
     }
 
     /// <summary>Commits, with a new store version so that readers know their kept answers are out of date.</summary>

@@ -1,0 +1,26 @@
+using Analytics.V1;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Reports;
+
+/// <summary>A report's row: its label (null where Rocket.Chat's is) and value.</summary>
+public static class Row
+{
+    public static ReportRow Of(string? label, long value) => new()
+    {
+        Label = label is null ? Google.Protobuf.WellKnownTypes.Value.ForNull() : Google.Protobuf.WellKnownTypes.Value.ForString(label),
+        Value = checked((int)value),
+    };
+}
+
+/// <summary>Rows keyed by their label alone (departments, tags): sorted by total and _id (the label), the unspecified row apart.</summary>
+public static class LabelledRows
+{
+    public static (List<ReportRow> Data, int Total, int Unspecified) Sorted(List<LabelCountRow> rows, ReportSort sort)
+    {
+        var counted = rows.Where(r => r.Unspecified == 0).ToList();
+        var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "_id" => r.Label, _ => null }, r => r.Label, _ => null);
+        return (sorted.Select(r => Row.Of(r.Label, r.Total)).ToList(), checked((int)counted.Sum(r => r.Total)),
+            checked((int)rows.Where(r => r.Unspecified == 1).Sum(r => r.Total)));
+    }
+}
