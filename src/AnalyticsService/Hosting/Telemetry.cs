@@ -94,7 +94,7 @@ public static class TelemetryExtensions
     /// <summary>/metrics, unless Telemetry:MetricsListener is None.</summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
-        if (app.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.MetricsListener)}"] is not "None")
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value.MetricsListener != "None")
             app.MapPrometheusScrapingEndpoint("/metrics"); // on which listener: ListenerRoutesMiddleware
         return app;
     }

@@ -66,7 +66,7 @@ public sealed partial class SqlServerDialect : SqlDialect
         string Rooms(string from, string to) => $"""
             SELECT CAST(1 AS bigint), CAST(r.is_open AS bigint), CAST(r.is_queued AS bigint), CAST(r.is_on_hold AS bigint), CAST(r.is_closed AS bigint)
                 FROM dbo.rooms r
-                WHERE r.t = 'l' AND r.ts >= {from} AND r.ts < {to}{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
+                WHERE {RoomsIn(from, to, restricted)}
             """;
         return $"""
             SELECT COALESCE(SUM(s.total), 0) AS Total, COALESCE(SUM(s.is_open), 0) AS [Open], COALESCE(SUM(s.is_queued), 0) AS Queued,
@@ -85,15 +85,18 @@ public sealed partial class SqlServerDialect : SqlDialect
         SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(r.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(r.is_queued AS bigint)), 0) AS Queued,
                COALESCE(SUM(CAST(r.is_on_hold AS bigint)), 0) AS OnHold, COALESCE(SUM(CAST(r.is_closed AS bigint)), 0) AS Closed
         FROM dbo.rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
+        WHERE {InRange(restricted)}
         """;
 
     public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(restricted: false));
 
     public override SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; } = new(Scan(restricted: true));
 
-    private static string InRange(bool restricted) =>
-        "r.t = 'l' AND r.ts >= @Start AND r.ts < @End" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+    /// <summary>The omnichannel rooms r with from &lt;= ts &lt; to, only those a restricted caller sees when it is one.</summary>
+    private static string RoomsIn(string from, string to, bool restricted) =>
+        $"r.t = 'l' AND r.ts >= {from} AND r.ts < {to}" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+
+    private static string InRange(bool restricted) => RoomsIn("@Start", "@End", restricted);
 
     // Labels are grouped by their bytes: MongoDB tells "Sales" from "sales" and "a" from "a ", which the default
     // collation and SQL's trailing-space rule would merge.

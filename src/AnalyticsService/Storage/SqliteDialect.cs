@@ -48,7 +48,7 @@ public sealed class SqliteDialect : SqlDialect
         string Rooms(string from, string to) => $"""
             SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
                 FROM rooms r
-                WHERE r.t = 'l' AND r.ts >= {from} AND r.ts < {to}{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
+                WHERE {RoomsIn(from, to, restricted)}
             """;
         return $"""
             SELECT COALESCE(SUM(total), 0) AS Total, COALESCE(SUM(is_open), 0) AS Open, COALESCE(SUM(is_queued), 0) AS Queued,
@@ -67,15 +67,18 @@ public sealed class SqliteDialect : SqlDialect
         SELECT COUNT(*) AS Total, COALESCE(SUM(r.is_open), 0) AS Open, COALESCE(SUM(r.is_queued), 0) AS Queued,
                COALESCE(SUM(r.is_on_hold), 0) AS OnHold, COALESCE(SUM(r.is_closed), 0) AS Closed
         FROM rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End{(restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "")}
+        WHERE {InRange(restricted)}
         """;
 
     public override SqlStatement<RangeParameters> ScanByStatus { get; } = new(Scan(restricted: false));
 
     public override SqlStatement<RestrictedRangeParameters> ScanByStatusRestricted { get; } = new(Scan(restricted: true));
 
-    private static string InRange(bool restricted) =>
-        "r.t = 'l' AND r.ts >= @Start AND r.ts < @End" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+    /// <summary>The omnichannel rooms r with from &lt;= ts &lt; to, only those a restricted caller sees when it is one.</summary>
+    private static string RoomsIn(string from, string to, bool restricted) =>
+        $"r.t = 'l' AND r.ts >= {from} AND r.ts < {to}" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+
+    private static string InRange(bool restricted) => RoomsIn("@Start", "@End", restricted);
 
     private static string BySource(bool restricted) => $"""
         SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
