@@ -19,10 +19,10 @@ namespace AnalyticsService.Hosting;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The interceptors every call passes, outermost first: the pipeline's order (docs/behaviour.md, section 1).</summary>
     /// <summary>The tag of the checks /healthz/ready runs.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The interceptors every call passes, outermost first: the pipeline's order (docs/behaviour.md, section 1).</summary>
     public static IReadOnlyList<Type> Pipeline { get; } =
     [
         typeof(AccessLogInterceptor),

@@ -7,9 +7,10 @@ namespace AnalyticsService.Interceptors;
 
 /// <summary>
 /// Answers 503 / Unavailable when the store cannot be reached or does not answer in time. A call whose client went
-/// away or whose deadline passed cancels its SQL command (every command takes the call's token); that is no failure.
+/// away or whose deadline passed stops its SQL command (every command takes the call's token, see Store.QueryAsync);
+/// that is no failure of the store, and ends the call as Cancelled or DeadlineExceeded without a log line.
 /// </summary>
-public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger) : UnaryPipelineInterceptor
+public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger, TimeProvider clock) : UnaryPipelineInterceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -38,6 +39,12 @@ public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> log
             // The exception's type and message only: its data could hold connection details.
             logger.LogError("Store failure in {Method}: {ExceptionType}: {Message}", context.Method, ex.GetType().Name, ex.Message);
             throw ApiError.StoreUnavailable.ToException();
+        }
+        catch (Exception ex) when (ex is not RpcException && context.CancellationToken.IsCancellationRequested)
+        {
+            throw clock.GetUtcNow().UtcDateTime >= context.Deadline
+                ? new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed."))
+                : new RpcException(new Status(StatusCode.Cancelled, "The call's client went away."));
         }
     }
 }

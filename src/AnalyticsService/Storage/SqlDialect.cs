@@ -50,6 +50,13 @@ public abstract class SqlDialect
 
     public SqlStatement<NoParameters> BumpStoreVersion { get; } = new("UPDATE store_version SET version = version + 1 WHERE id = 1");
 
+    /// <summary>
+    /// Stops the command running on an open connection when the token is cancelled (the call's client went away or its
+    /// deadline passed). Disposing the registration ends it, before the connection goes back to the pool. Providers that
+    /// honour a command's token themselves need nothing here.
+    /// </summary>
+    public virtual CancellationTokenRegistration StopCommandsOnCancel(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) => default;
+
     /// <summary>Where a connection string points, for messages (a file; a server and database), without its credentials.</summary>
     public abstract string Location(string connectionString);
 

@@ -21,6 +21,13 @@ public sealed class SqliteDialect : SqlDialect
 
     public override object Instant(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
+    // Microsoft.Data.Sqlite looks at a command's token only before it starts stepping; sqlite3_interrupt stops a
+    // statement mid-way (it fails with SQLITE_INTERRUPT), and is a no-op when nothing runs on the connection.
+    public override CancellationTokenRegistration StopCommandsOnCancel(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static c => SQLitePCL.raw.sqlite3_interrupt(((Microsoft.Data.Sqlite.SqliteConnection)c!).Handle), connection)
+            : default;
+
     public override SqlStatement<NoParameters> ReadinessCheck { get; } =
         new("SELECT " + string.Join(", ", ReadTables.Select(table => $"(SELECT 1 FROM {table} LIMIT 1)")));
 

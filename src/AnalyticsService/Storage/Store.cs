@@ -21,12 +21,16 @@ public sealed class Store(DbProviderFactory factory, SqlDialect dialect, StoreCo
     public Task<DbConnection> OpenForReportsAsync(CancellationToken cancellationToken) =>
         OpenAsync(connectionStrings.Reports ?? connectionStrings.Primary, cancellationToken);
 
-    /// <summary>Opens, queries and closes, the whole retried when the engine reports a transient fault.</summary>
+    /// <summary>
+    /// Opens, queries and closes, the whole retried when the engine reports a transient fault. A cancelled token stops
+    /// the query where it is, not only before it starts.
+    /// </summary>
     public Task<T> QueryAsync<T>(bool forReports, Func<DbConnection, Task<T>> query, CancellationToken cancellationToken)
     {
         async Task<T> Once()
         {
             await using var connection = forReports ? await OpenForReportsAsync(cancellationToken) : await OpenAsync(cancellationToken);
+            using var stop = Dialect.StopCommandsOnCancel(connection, cancellationToken);
             return await query(connection);
         }
         return retry is null ? Once() : retry.ExecuteAsync(Once, cancellationToken);
