@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using static AnalyticsService.Tests.Infrastructure.AnalyticsFactory;
 
 namespace AnalyticsService.Tests;
@@ -63,6 +64,35 @@ public sealed class TelemetryTests
         Assert.Contains("analytics_calls_total{", scraped);
         Assert.Contains("outcome=\"Unauthenticated\"", scraped);
         Assert.Contains("analytics_call_duration_seconds_bucket{", scraped);
+    }
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_each_call_is_a_span_with_its_route_or_gRPC_method_and_without_one_none_is_recorded()
+    {
+        var exported = new List<System.Diagnostics.Activity>();
+        // Nothing listens on the discard port: the exporter's failures stay inside OpenTelemetry; the spans are read in memory.
+        await using var factory = new AnalyticsFactory().With("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");
+        using var observed = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported))));
+        var manager = await factory.CreateUserAsync("livechat-manager");
+        Assert.Equal(200, (await observed.CreateClient().SendAsync(manager.Get($"{ConversationsByStatusPath}?{Query}")).ReadAsync()).Status);
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(observed.Server.BaseAddress,
+            new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = observed.Server.CreateHandler() });
+        await new Analytics.V1.Dashboards.DashboardsClient(channel).GetConversationsByStatusAsync(
+            new() { Start = "2020-01-01", End = "2020-02-01" }, manager.Headers, DateTime.UtcNow + CallTimeout);
+        observed.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+        // REST: the route, and the query's values redacted. gRPC: the method and its status code, as grpc-dotnet tags them.
+        var rest = Assert.Single(exported, a => a.DisplayName.StartsWith("GET ", StringComparison.Ordinal));
+        Assert.Equal(($"GET {ConversationsByStatusPath}", "?start=Redacted&end=Redacted", 200),
+            (rest.DisplayName, rest.GetTagItem("url.query"), rest.GetTagItem("http.response.status_code")));
+        var grpc = Assert.Single(exported, a => a.DisplayName.StartsWith("POST ", StringComparison.Ordinal));
+        Assert.Equal(("POST /analytics.v1.Dashboards/GetConversationsByStatus", "/analytics.v1.Dashboards/GetConversationsByStatus", "0"),
+            (grpc.DisplayName, grpc.GetTagItem("grpc.method"), grpc.GetTagItem("grpc.status_code")?.ToString()));
+
+        await using var plain = new AnalyticsFactory();
+        Assert.Null(plain.Services.GetService<TracerProvider>());
     }
 
     [Fact]

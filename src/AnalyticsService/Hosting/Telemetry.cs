@@ -79,7 +79,7 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService("analytics"))
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(AnalyticsMetrics.MeterName);
+                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddSqlClientInstrumentation().AddMeter(AnalyticsMetrics.MeterName);
                 if (prometheus)
                     metrics.AddPrometheusExporter();
                 if (otlp)
@@ -87,7 +87,9 @@ public static class TelemetryExtensions
             });
         // Traces only where they go somewhere: recording a span per call for no exporter costs throughput for nothing.
         if (otlp)
-            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSqlClientInstrumentation().AddOtlpExporter());
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation() // a gRPC call's span carries grpc.method and grpc.status_code (grpc-dotnet's tags)
+                .AddSqlClientInstrumentation().AddOtlpExporter());
         return services;
     }
 
