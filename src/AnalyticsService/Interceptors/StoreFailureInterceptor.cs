@@ -12,6 +12,8 @@ namespace AnalyticsService.Interceptors;
 /// </summary>
 public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> logger, TimeProvider clock) : UnaryPipelineInterceptor
 {
+    private const int DeadlineMarginMilliseconds = 100;
+
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -42,7 +44,9 @@ public sealed class StoreFailureInterceptor(ILogger<StoreFailureInterceptor> log
         }
         catch (Exception ex) when (ex is not RpcException && context.CancellationToken.IsCancellationRequested)
         {
-            throw clock.GetUtcNow().UtcDateTime >= context.Deadline
+            // The call's token is cancelled by its client going away or by its deadline (grpc-dotnet's timer can fire a
+            // little before the deadline it reports, hence the margin).
+            throw clock.GetUtcNow().UtcDateTime >= context.Deadline.AddMilliseconds(-DeadlineMarginMilliseconds)
                 ? new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed."))
                 : new RpcException(new Status(StatusCode.Cancelled, "The call's client went away."));
         }
