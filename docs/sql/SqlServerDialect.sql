@@ -36,6 +36,29 @@ SELECT d.period, d.total, d.[open], d.queued, d.on_hold, d.closed
 FROM @cells d
 WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts_all c WITH (UPDLOCK, HOLDLOCK) WHERE c.day = d.period);
 
+-- AddToHourlyReportCounts (@Batch: JSON rows of ReportCountDeltaRow)
+DECLARE @cells TABLE (
+    report tinyint NOT NULL, period int NOT NULL, key_hash binary(32) NOT NULL,
+    k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL, total bigint NOT NULL,
+    PRIMARY KEY (report, period, key_hash));
+INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT j.report, j.period,
+       -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
+       -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
+       HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+       j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
+FROM OPENJSON(@Batch) WITH (
+    report tinyint '$.report', period int '$.period', k1_kind tinyint '$.k1Kind',
+    k1 nvarchar(4000) '$.k1', k2_kind tinyint '$.k2Kind', k2 nvarchar(4000) '$.k2', total bigint '$.total') AS j;
+UPDATE c SET total = c.total + d.total
+FROM dbo.report_counts_hourly c WITH (UPDLOCK, HOLDLOCK)
+JOIN @cells d ON d.report = c.report AND d.period = c.hour AND d.key_hash = c.key_hash;
+INSERT INTO dbo.report_counts_hourly (report, hour, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT d.report, d.period, d.key_hash, d.k1_kind, d.k1, d.k2_kind, d.k2, d.total
+FROM @cells d
+WHERE NOT EXISTS (SELECT 1 FROM dbo.report_counts_hourly c WITH (UPDLOCK, HOLDLOCK)
+                  WHERE c.report = d.report AND c.hour = d.period AND c.key_hash = d.key_hash);
+
 -- AddToHourlyRoomCounts (@Batch: JSON rows of CountDeltaRow)
 DECLARE @cells TABLE (
     period int NOT NULL, department_kind tinyint NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
@@ -58,6 +81,29 @@ FROM @cells d
 WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts_hourly c WITH (UPDLOCK, HOLDLOCK)
                   WHERE c.hour = d.period AND c.department_kind = d.department_kind AND c.department_id = d.department_id
                     AND c.department_ancestors = d.department_ancestors);
+
+-- AddToReportCounts (@Batch: JSON rows of ReportCountDeltaRow)
+DECLARE @cells TABLE (
+    report tinyint NOT NULL, period int NOT NULL, key_hash binary(32) NOT NULL,
+    k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL, total bigint NOT NULL,
+    PRIMARY KEY (report, period, key_hash));
+INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT j.report, j.period,
+       -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
+       -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
+       HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+       j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
+FROM OPENJSON(@Batch) WITH (
+    report tinyint '$.report', period int '$.period', k1_kind tinyint '$.k1Kind',
+    k1 nvarchar(4000) '$.k1', k2_kind tinyint '$.k2Kind', k2 nvarchar(4000) '$.k2', total bigint '$.total') AS j;
+UPDATE c SET total = c.total + d.total
+FROM dbo.report_counts c WITH (UPDLOCK, HOLDLOCK)
+JOIN @cells d ON d.report = c.report AND d.period = c.day AND d.key_hash = c.key_hash;
+INSERT INTO dbo.report_counts (report, day, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT d.report, d.period, d.key_hash, d.k1_kind, d.k1, d.k2_kind, d.k2, d.total
+FROM @cells d
+WHERE NOT EXISTS (SELECT 1 FROM dbo.report_counts c WITH (UPDLOCK, HOLDLOCK)
+                  WHERE c.report = d.report AND c.day = d.period AND c.key_hash = d.key_hash);
 
 -- AddToRoomCounts (@Batch: JSON rows of CountDeltaRow)
 DECLARE @cells TABLE (
@@ -257,6 +303,9 @@ DELETE FROM dbo.user_roles WHERE user_id IN (SELECT id FROM OPENJSON(@Ids) WITH 
 -- DeleteRooms (@Ids)
 DELETE FROM dbo.rooms WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
 
+-- DepartmentNames (no parameters)
+SELECT id AS Id, name AS Name FROM departments
+
 -- DepartmentsReachedBy (@Units)
 SELECT d.id FROM dbo.departments d WHERE d.id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))
 UNION
@@ -328,10 +377,191 @@ DELETE FROM dbo.login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
     SELECT TOP (@Keep) t.hashed_token FROM dbo.login_tokens t WHERE t.user_id = @UserId ORDER BY t.created_at DESC)
 
 -- ReadinessCheck (no parameters)
-SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
+SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.report_counts), (SELECT TOP 1 1 FROM dbo.report_counts_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
 
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
+
+-- ReportCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM dbo.report_counts d
+    WHERE d.report = 4 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
+       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
+       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM dbo.report_counts d
+    WHERE d.report = 2 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.department_kind <> 1) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM dbo.report_counts d
+    WHERE d.report = 1 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM dbo.report_counts d
+    WHERE d.report = 3 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.tags_kind = 2
+UNION ALL
+SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
+UNION ALL
+SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportDayCells (no parameters)
+SELECT CAST(c.report AS bigint) AS Report, CAST(c.day AS bigint) AS Day, CAST(c.k1_kind AS bigint) AS K1Kind, c.k1 AS K1,
+       CAST(c.k2_kind AS bigint) AS K2Kind, c.k2 AS K2, c.total AS Total
+FROM dbo.report_counts c WHERE c.total <> 0
+
+-- ReportEdgeCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
+       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
+       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportEdgeCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.department_kind <> 1) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportEdgeCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
+
+-- ReportEdgeCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM dbo.report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.tags_kind = 2
+UNION ALL
+SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
+       CAST(N'' AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
+UNION ALL
+SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
 -- RestrictingIds (@UserId)
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
@@ -358,9 +588,22 @@ SELECT version FROM store_version WHERE id = 1
 -- StoredRooms (@Ids)
 SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
        CAST(r.is_queued AS bigint) AS IsQueued, CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed,
-       CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors
+       CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors,
+       CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind, r.source_type AS SourceType,
+       CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias, CAST(r.tags_kind AS bigint) AS TagsKind,
+       r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
 FROM dbo.rooms r WITH (UPDLOCK, HOLDLOCK)
 WHERE r.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- StoredRoomsPage (@After, @Size)
+SELECT TOP (@Size) r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
+       CAST(r.is_queued AS bigint) AS IsQueued, CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed,
+       CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors,
+       CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind, r.source_type AS SourceType,
+       CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias, CAST(r.tags_kind AS bigint) AS TagsKind,
+       r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
+FROM dbo.rooms r
+WHERE r.id > @After ORDER BY r.id
 
 -- UpsertDepartmentAgents (@Batch: JSON rows of DepartmentAgentRow)
 DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, agent_id varchar(64) NOT NULL, department_id varchar(64) NOT NULL,
@@ -452,3 +695,6 @@ SELECT s.id, s.username, s.name, s.active FROM @rows s WHERE NOT EXISTS (SELECT 
 
 -- UserIdByUsername (@Username)
 SELECT id FROM users WHERE username = @Username
+
+-- UserNames (@Ids)
+SELECT u.id AS Id, u.name AS Name FROM dbo.users u WHERE u.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))

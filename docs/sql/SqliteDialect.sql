@@ -14,12 +14,20 @@ ON CONFLICT (day) DO UPDATE SET
     total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
     on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
 
+-- AddToHourlyReportCounts (@Report, @Period, @K1Kind, @K1, @K2Kind, @K2, @Total)
+INSERT INTO report_counts_hourly (report, hour, k1_kind, k1, k2_kind, k2, total) VALUES (@Report, @Period, @K1Kind, @K1, @K2Kind, @K2, @Total)
+ON CONFLICT (report, hour, k1_kind, k1, k2_kind, k2) DO UPDATE SET total = total + excluded.total
+
 -- AddToHourlyRoomCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
 INSERT INTO room_counts_hourly (hour, department_kind, department_id, department_ancestors, total, open, queued, on_hold, closed)
 VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
 ON CONFLICT (hour, department_kind, department_id, department_ancestors) DO UPDATE SET
     total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
     on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
+
+-- AddToReportCounts (@Report, @Period, @K1Kind, @K1, @K2Kind, @K2, @Total)
+INSERT INTO report_counts (report, day, k1_kind, k1, k2_kind, k2, total) VALUES (@Report, @Period, @K1Kind, @K1, @K2Kind, @K2, @Total)
+ON CONFLICT (report, day, k1_kind, k1, k2_kind, k2) DO UPDATE SET total = total + excluded.total
 
 -- AddToRoomCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @Total, @Open, @Queued, @OnHold, @Closed)
 INSERT INTO room_counts (day, department_kind, department_id, department_ancestors, total, open, queued, on_hold, closed)
@@ -202,6 +210,9 @@ DELETE FROM user_roles WHERE user_id IN (SELECT value FROM json_each(@Ids))
 -- DeleteRooms (@Ids)
 DELETE FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
 
+-- DepartmentNames (no parameters)
+SELECT id AS Id, name AS Name FROM departments
+
 -- DepartmentsReachedBy (@Units)
 SELECT d.id FROM departments d WHERE d.id IN (SELECT value FROM json_each(@Units))
 UNION
@@ -258,10 +269,174 @@ DELETE FROM login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
     SELECT hashed_token FROM login_tokens WHERE user_id = @UserId ORDER BY created_at DESC LIMIT @Keep)
 
 -- ReadinessCheck (no parameters)
-SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
+SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM report_counts LIMIT 1), (SELECT 1 FROM report_counts_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
 
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
+
+-- ReportCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM report_counts d
+    WHERE d.report = 4 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
+       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
+       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM report_counts d
+    WHERE d.report = 2 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.department_kind <> 1) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM report_counts d
+    WHERE d.report = 1 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT d.k1_kind, d.k1, d.k2_kind, d.k2, d.total FROM report_counts d
+    WHERE d.report = 3 AND d.day >= @FirstDay AND d.day < @EndDay
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.tags_kind = 2
+UNION ALL
+SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
+UNION ALL
+SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportDayCells (no parameters)
+SELECT report AS Report, day AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
+FROM report_counts WHERE total <> 0
+
+-- ReportEdgeCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 4 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
+       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
+       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportEdgeCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 2 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.department_kind <> 1) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportEdgeCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 1 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+
+-- ReportEdgeCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @FirstHour AND h.hour < @HeadHourEnd
+    UNION ALL
+    SELECT h.k1_kind, h.k1, h.k2_kind, h.k2, h.total FROM report_counts_hourly h
+    WHERE h.report = 3 AND h.hour >= @TailHourStart AND h.hour < @EndHour
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND r.tags_kind = 2
+UNION ALL
+SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
+    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
+UNION ALL
+SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
+) s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- RestrictingIds (@UserId)
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
@@ -290,8 +465,17 @@ SELECT version FROM store_version WHERE id = 1
 
 -- StoredRooms (@Ids)
 SELECT id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
-       department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors
+       department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors,
+       source_kind AS SourceKind, source_type_kind AS SourceTypeKind, source_type AS SourceType, source_alias_kind AS SourceAliasKind,
+       source_alias AS SourceAlias, tags_kind AS TagsKind, tags AS Tags, served_by_kind AS ServedByKind, served_by_id AS ServedById
 FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- StoredRoomsPage (@After, @Size)
+SELECT id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
+       department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors,
+       source_kind AS SourceKind, source_type_kind AS SourceTypeKind, source_type AS SourceType, source_alias_kind AS SourceAliasKind,
+       source_alias AS SourceAlias, tags_kind AS TagsKind, tags AS Tags, served_by_kind AS ServedByKind, served_by_id AS ServedById
+FROM rooms WHERE id > @After ORDER BY id LIMIT @Size
 
 -- UpsertDepartmentAgents (@Id, @AgentId, @DepartmentId, @Username, @DepartmentEnabled)
 INSERT INTO department_agents (id, agent_id, department_id, username, department_enabled)
@@ -333,3 +517,6 @@ ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.nam
 
 -- UserIdByUsername (@Username)
 SELECT id FROM users WHERE username = @Username
+
+-- UserNames (@Ids)
+SELECT id AS Id, name AS Name FROM users WHERE id IN (SELECT value FROM json_each(@Ids))

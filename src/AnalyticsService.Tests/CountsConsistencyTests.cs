@@ -231,6 +231,33 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_day_totals_in_memory_give_what_the_report_cells_in_the_store_give()
+    {
+        var days = _factory.Services.GetRequiredService<ReportDayTotals>();
+        var counts = _factory.Services.GetRequiredService<ReportCounts>();
+        var version = await _factory.Services.GetRequiredService<StoreVersionReader>().ReadAsync(CancellationToken.None);
+        await days.LoadAsync(CancellationToken.None);
+        Assert.NotNull(days.At(version));
+        var random = new Random(98);
+        var (withDays, nonEmpty) = (0, 0);
+        for (var i = 0; i < 80; i++)
+        {
+            var start = End.AddDays(-24).AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(28).TotalMilliseconds));
+            var end = start.AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(random.Next(2) == 0 ? 3 : 26).TotalMilliseconds));
+            withDays += RangeSplit.Of(start, end).FirstDay < RangeSplit.Of(start, end).EndDay ? 1 : 0;
+            foreach (var report in Enum.GetValues<ReportDimension>())
+            {
+                var fromMemory = await counts.CountAsync(report, start, end, CancellationToken.None);
+                var fromStore = await counts.CountFromStoreAsync(report, start, end, CancellationToken.None);
+                nonEmpty += fromStore.Count > 0 ? 1 : 0;
+                Assert.Equal(fromStore.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal), fromMemory.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal));
+            }
+        }
+        Assert.InRange(withDays, 30, 80); // most ranges hold whole days, which the totals in memory answer
+        Assert.InRange(nonEmpty, 200, 320);
+    }
+
     private static string Shown(int total, IEnumerable<Analytics.V1.ReportRow> rows, int unspecified) =>
         $"{total}|{unspecified}|" + string.Join(",", rows.Select(r =>
             $"{(r.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue ? "<null>" : r.Label.StringValue)}={r.Value}"));

@@ -129,6 +129,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<ReportQuery>();
+        services.AddSingleton<ReportDayTotals>();
+        services.AddSingleton<ReportCounts>();
         services.AddSingleton<ConversationsBySourceReport>();
         services.AddSingleton<ConversationsByDepartmentReport>();
         services.AddSingleton<ConversationsByTagsReport>();

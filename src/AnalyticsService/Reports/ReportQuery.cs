@@ -19,4 +19,21 @@ public sealed class ReportQuery(Store store)
             ? store.Command(restricted, new RestrictedRangeParameters(s, e, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
             : store.Command(all, new RangeParameters(s, e), cancellationToken: cancellationToken))).AsList(), cancellationToken);
     }
+
+    /// <summary>Every department's name by id, to label the by-department cells.</summary>
+    public Task<Dictionary<string, string?>> DepartmentNamesAsync(CancellationToken cancellationToken) =>
+        NamesAsync(store.Command(store.Dialect.DepartmentNames, cancellationToken: cancellationToken), cancellationToken);
+
+    /// <summary>These users' names by id, to label the by-agent cells.</summary>
+    public Task<Dictionary<string, string?>> UserNamesAsync(List<string> ids, CancellationToken cancellationToken) =>
+        NamesAsync(store.Command(store.Dialect.UserNames, new IdsParameters(BatchJson.Serialize(ids)), cancellationToken: cancellationToken), cancellationToken);
+
+    private async Task<Dictionary<string, string?>> NamesAsync(CommandDefinition command, CancellationToken cancellationToken)
+    {
+        var rows = await store.QueryAsync(forReports: true, connection => connection.QueryAsync<(string Id, string? Name)>(command), cancellationToken);
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (id, name) in rows)
+            names[id] = name;
+        return names;
+    }
 }

@@ -84,6 +84,7 @@ public sealed record CountDeltaRow(long Period, byte DepartmentKind, string Depa
 [JsonSerializable(typeof(List<LoginTokenRow>))]
 [JsonSerializable(typeof(List<CountDeltaRow>))]
 [JsonSerializable(typeof(List<PeriodCountDeltaRow>))]
+[JsonSerializable(typeof(List<ReportCountDeltaRow>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<string?>))]
 public sealed partial class BatchJson : JsonSerializerContext

@@ -24,7 +24,7 @@ public readonly record struct RoomStatus(bool Open, bool Queued, bool OnHold, bo
     }
 }
 
-/// <summary>A room as stored, as far as its place in the counts tables goes (read before the room is written again).</summary>
+/// <summary>A room as stored, as far as its place in the counts tables goes (read before the room is written again, and by the backfill of migration 8).</summary>
 public sealed class StoredRoom
 {
     public string Id { get; set; } = "";
@@ -37,6 +37,18 @@ public sealed class StoredRoom
     public long DepartmentKind { get; set; }
     public string? DepartmentId { get; set; }
     public string? DepartmentAncestors { get; set; }
+    public long SourceKind { get; set; }
+    public long SourceTypeKind { get; set; }
+    public string? SourceType { get; set; }
+    public long SourceAliasKind { get; set; }
+    public string? SourceAlias { get; set; }
+    public long TagsKind { get; set; }
+    public string? Tags { get; set; }
+    public long ServedByKind { get; set; }
+    public string? ServedById { get; set; }
+
+    public RoomKeySource KeySource => new((byte)SourceKind, (byte)SourceTypeKind, SourceType, (byte)SourceAliasKind, SourceAlias,
+        (byte)DepartmentKind, DepartmentId, (byte)TagsKind, Tags, (byte)ServedByKind, ServedById);
 }
 
 /// <summary>

@@ -11,6 +11,13 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger, 
 {
     public sealed record Migration(int Version, string Name, string Sql);
 
+    // What a migration does beyond its script, in its transaction: work the service's own code does better than SQL
+    // would (one place for a rule, not a second copy in a script).
+    private static readonly Dictionary<int, Func<WriteSession, CancellationToken, Task>> AfterScript = new()
+    {
+        [8] = (session, cancellationToken) => session.CountStoredRoomsIntoReportCellsAsync(cancellationToken),
+    };
+
     public static IReadOnlyList<Migration> Load(SqlDialect dialect)
     {
         var assembly = typeof(SchemaMigrator).Assembly;
@@ -45,6 +52,8 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger, 
                 continue;
             foreach (var batch in sql.SplitBatches(migration.Sql))
                 await connection.ExecuteAsync(store.Script(batch, transaction, cancellationToken));
+            if (AfterScript.TryGetValue(migration.Version, out var step))
+                await step(new WriteSession(store, connection, transaction), cancellationToken);
             await connection.ExecuteAsync(store.Command(sql.RecordMigration,
                 new MigrationParameters(migration.Version, migration.Name, clock.GetUtcNow().UtcDateTime), transaction, cancellationToken));
             await transaction.CommitAsync(cancellationToken);

@@ -41,7 +41,7 @@ public abstract class SqlDialect
     /// <summary>The tables <see cref="ReadinessCheck"/> reads.</summary>
     protected static readonly string[] ReadTables =
     [
-        "rooms", "room_counts", "room_counts_hourly", "room_counts_all", "room_counts_all_hourly", "store_version", "users", "user_roles",
+        "rooms", "room_counts", "room_counts_hourly", "room_counts_all", "room_counts_all_hourly", "report_counts", "report_counts_hourly", "store_version", "users", "user_roles",
         "login_tokens", "permission_roles", "departments", "department_ancestors", "unit_monitors", "department_agents",
     ];
 
@@ -164,6 +164,31 @@ public abstract class SqlDialect
     /// <summary>The stored state of the rooms among Ids, read before they are written again (and, where the engine can, locked).</summary>
     public abstract SqlStatement<IdsParameters> StoredRooms { get; }
 
+    /// <summary>
+    /// A report's cells over a range for a caller who sees every room, one row per key (<see cref="ReportKey"/>): whole days
+    /// from report_counts, the whole hours around them from report_counts_hourly, the partial hours from rooms.
+    /// </summary>
+    public abstract SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report);
+
+    /// <summary>The same without the whole days, for when those are added up in memory (ReportDayTotals).</summary>
+    public abstract SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report);
+
+    /// <summary>Every non-zero cell of report_counts: what ReportDayTotals loads.</summary>
+    public abstract SqlStatement<NoParameters> ReportDayCells { get; }
+
+    /// <summary>Departments' ids and names, to label the by-department cells.</summary>
+    public SqlStatement<NoParameters> DepartmentNames { get; } = new("SELECT id AS Id, name AS Name FROM departments");
+
+    /// <summary>Users' names by id, to label the by-agent cells.</summary>
+    public abstract SqlStatement<IdsParameters> UserNames { get; }
+
+    public abstract BatchStatement<ReportCountDeltaRow> AddToReportCounts { get; }
+
+    public abstract BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; }
+
+    /// <summary>Stored rooms in id order after @After, @Size of them: how migration 8 fills the report cells.</summary>
+    public abstract SqlStatement<PageParameters> StoredRoomsPage { get; }
+
     /// <summary>Adds changes to room_counts' cells (Period: the day), creating the cells that do not exist yet.</summary>
     public abstract BatchStatement<CountDeltaRow> AddToRoomCounts { get; }
 
@@ -206,6 +231,11 @@ public abstract class SqlDialect
         }
         foreach (var table in Enum.GetValues<StoreTable>())
             yield return Describe($"{nameof(ExistingIds)}({table})", ExistingIds(table))!;
+        foreach (var report in Enum.GetValues<ReportDimension>())
+        {
+            yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;
+            yield return Describe($"{nameof(ReportEdgeCells)}({report})", ReportEdgeCells(report))!;
+        }
         foreach (var table in Enum.GetValues<ChildTable>())
         {
             yield return Describe($"{nameof(DeleteChildren)}({table})", DeleteChildren(table))!;

@@ -149,6 +149,105 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override SqlStatement<RangeParameters> CountByAgent { get; } = new(ByAgent(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
 
+    /// <summary>The report cells of the omnichannel rooms r in [from, to), values as nvarchar like the cells': see the SQLite dialect.</summary>
+    private static string RoomKeys(ReportDimension report, string from, string to) => report switch
+    {
+        ReportDimension.Source => $"""
+            SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+                   CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND r.source_kind <> 0
+            """,
+        ReportDimension.Department => $"""
+            SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
+                   CAST(N'' AS nvarchar(4000)) AS k2
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND r.department_kind <> 1
+            """,
+        ReportDimension.Tags => $"""
+            SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
+                   CAST(N'' AS nvarchar(4000)) AS k2
+                FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE {RoomsIn(from, to, false)} AND r.tags_kind = 2
+            UNION ALL
+            SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))
+            """,
+        ReportDimension.Agent => $"""
+            SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
+                   CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)}
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(report)),
+    };
+
+    private static string ReportCellsSql(ReportDimension report, bool days)
+    {
+        string Cells(string table, string period, string from, string to) => $"""
+            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM dbo.{table} {period[0]}
+                WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
+            """;
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM ({RoomKeys(report, from, to)}) k";
+        return $"""
+            SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+            FROM (
+                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
+                UNION ALL
+                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
+                UNION ALL
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) AS s
+            GROUP BY s.k1_kind, {ByBytes("s.k1")}, s.k2_kind, {ByBytes("s.k2")}
+            """;
+    }
+
+    private static readonly Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>> ReportCellStatements =
+        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true)));
+
+    private static readonly Dictionary<ReportDimension, SqlStatement<HourRangeParameters>> ReportEdgeCellStatements =
+        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false)));
+
+    public override SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) => ReportCellStatements[report];
+
+    public override SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) => ReportEdgeCellStatements[report];
+
+    public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
+        SELECT CAST(c.report AS bigint) AS Report, CAST(c.day AS bigint) AS Day, CAST(c.k1_kind AS bigint) AS K1Kind, c.k1 AS K1,
+               CAST(c.k2_kind AS bigint) AS K2Kind, c.k2 AS K2, c.total AS Total
+        FROM dbo.report_counts c WHERE c.total <> 0
+        """);
+
+    public override SqlStatement<IdsParameters> UserNames { get; } = new(
+        "SELECT u.id AS Id, u.name AS Name FROM dbo.users u WHERE u.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
+
+    private static string AddToReportCountsSql(string table, string period) => $"""
+        DECLARE @cells TABLE (
+            report tinyint NOT NULL, period int NOT NULL, key_hash binary(32) NOT NULL,
+            k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL, total bigint NOT NULL,
+            PRIMARY KEY (report, period, key_hash));
+        INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
+        SELECT j.report, j.period,
+               -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
+               -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
+               HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+               j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
+        FROM OPENJSON(@Batch) WITH (
+            report tinyint '$.report', period int '$.period', k1_kind tinyint '$.k1Kind',
+            k1 nvarchar(4000) '$.k1', k2_kind tinyint '$.k2Kind', k2 nvarchar(4000) '$.k2', total bigint '$.total') AS j;
+        UPDATE c SET total = c.total + d.total
+        FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
+        JOIN @cells d ON d.report = c.report AND d.period = c.{period} AND d.key_hash = c.key_hash;
+        INSERT INTO dbo.{table} (report, {period}, key_hash, k1_kind, k1, k2_kind, k2, total)
+        SELECT d.report, d.period, d.key_hash, d.k1_kind, d.k1, d.k2_kind, d.k2, d.total
+        FROM @cells d
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.{table} c WITH (UPDLOCK, HOLDLOCK)
+                          WHERE c.report = d.report AND c.{period} = d.period AND c.key_hash = d.key_hash);
+        """;
+
+    public override BatchStatement<ReportCountDeltaRow> AddToReportCounts { get; } = new(AddToReportCountsSql("report_counts", "day"), AsJsonBatch: true);
+
+    public override BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; } =
+        new(AddToReportCountsSql("report_counts_hourly", "hour"), AsJsonBatch: true);
+
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new($"""
         SELECT d.id FROM dbo.departments d WHERE d.id IN ({UnitIds})
         UNION
@@ -175,12 +274,25 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     // UPDLOCK, HOLDLOCK: the rows stay locked until the transaction ends, so two writers of one room cannot both
     // take its old state out of room_counts.
-    public override SqlStatement<IdsParameters> StoredRooms { get; } = new("""
-        SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
+    private const string StoredRoomColumns = """
+        r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
                CAST(r.is_queued AS bigint) AS IsQueued, CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed,
-               CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors
+               CAST(r.department_kind AS bigint) AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors,
+               CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind, r.source_type AS SourceType,
+               CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias, CAST(r.tags_kind AS bigint) AS TagsKind,
+               r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
+        """;
+
+    public override SqlStatement<IdsParameters> StoredRooms { get; } = new($"""
+        SELECT {StoredRoomColumns}
         FROM dbo.rooms r WITH (UPDLOCK, HOLDLOCK)
         WHERE r.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+        """);
+
+    public override SqlStatement<PageParameters> StoredRoomsPage { get; } = new($"""
+        SELECT TOP (@Size) {StoredRoomColumns}
+        FROM dbo.rooms r
+        WHERE r.id > @After ORDER BY r.id
         """);
 
     private static string AddToCounts(string table, string period) => $"""

@@ -20,6 +20,12 @@ public sealed record NoParameters
 
 public sealed record RangeParameters(object Start, object End);
 
+public sealed record PageParameters(string After, int Size);
+
+/// <summary>A range's partial hours and whole hours (see RangeSplit), without its whole days.</summary>
+public sealed record HourRangeParameters(object Start, object HeadEnd, object TailStart, object End,
+    long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour);
+
 /// <summary>
 /// A restricted caller's range: Units, a JSON array of the units and departments that restrict it; Departments, a JSON
 /// array of the departments found through them (<see cref="RoomScope"/>).

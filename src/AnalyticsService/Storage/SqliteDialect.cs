@@ -133,6 +133,81 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<RangeParameters> CountByAgent { get; } = new(ByAgent(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
 
+    /// <summary>The report cells (<see cref="ReportKey"/>) of the omnichannel rooms r in [from, to): its C# twin is ReportKey.ForEach.</summary>
+    private static string RoomKeys(ReportDimension report, string from, string to) => report switch
+    {
+        ReportDimension.Source => $"""
+            SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+                FROM rooms r WHERE {RoomsIn(from, to, false)} AND r.source_kind <> 0
+            """,
+        ReportDimension.Department => $"""
+            SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
+                FROM rooms r WHERE {RoomsIn(from, to, false)} AND r.department_kind <> 1
+            """,
+        ReportDimension.Tags => $"""
+            SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
+                FROM rooms r, json_each(r.tags) j WHERE {RoomsIn(from, to, false)} AND r.tags_kind = 2
+            UNION ALL
+            SELECT 0, '', 0, '' FROM rooms r WHERE {RoomsIn(from, to, false)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+            """,
+        ReportDimension.Agent => $"""
+            SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
+                   COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
+                FROM rooms r WHERE {RoomsIn(from, to, false)}
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(report)),
+    };
+
+    private static string ReportCellsSql(ReportDimension report, bool days)
+    {
+        string Cells(string table, string period, string from, string to) => $"""
+            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {table} {period[0]}
+                WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
+            """;
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM ({RoomKeys(report, from, to)}) k";
+        return $"""
+            SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+            FROM (
+                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
+                UNION ALL
+                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
+                UNION ALL
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) s
+            GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
+            """;
+    }
+
+    private static readonly Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>> ReportCellStatements =
+        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true)));
+
+    private static readonly Dictionary<ReportDimension, SqlStatement<HourRangeParameters>> ReportEdgeCellStatements =
+        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false)));
+
+    public override SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) => ReportCellStatements[report];
+
+    public override SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) => ReportEdgeCellStatements[report];
+
+    public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
+        SELECT report AS Report, day AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
+        FROM report_counts WHERE total <> 0
+        """);
+
+    public override SqlStatement<IdsParameters> UserNames { get; } = new(
+        "SELECT id AS Id, name AS Name FROM users WHERE id IN (SELECT value FROM json_each(@Ids))");
+
+    private static string AddToReportCountsSql(string table, string period) => $"""
+        INSERT INTO {table} (report, {period}, k1_kind, k1, k2_kind, k2, total) VALUES (@Report, @Period, @K1Kind, @K1, @K2Kind, @K2, @Total)
+        ON CONFLICT (report, {period}, k1_kind, k1, k2_kind, k2) DO UPDATE SET total = total + excluded.total
+        """;
+
+    public override BatchStatement<ReportCountDeltaRow> AddToReportCounts { get; } = new(AddToReportCountsSql("report_counts", "day"), AsJsonBatch: false);
+
+    public override BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; } =
+        new(AddToReportCountsSql("report_counts_hourly", "hour"), AsJsonBatch: false);
+
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new("""
         SELECT d.id FROM departments d WHERE d.id IN (SELECT value FROM json_each(@Units))
         UNION
@@ -153,10 +228,21 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new(
         "SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))");
 
-    public override SqlStatement<IdsParameters> StoredRooms { get; } = new("""
-        SELECT id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
-               department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors
+    private const string StoredRoomColumns = """
+        id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
+               department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors,
+               source_kind AS SourceKind, source_type_kind AS SourceTypeKind, source_type AS SourceType, source_alias_kind AS SourceAliasKind,
+               source_alias AS SourceAlias, tags_kind AS TagsKind, tags AS Tags, served_by_kind AS ServedByKind, served_by_id AS ServedById
+        """;
+
+    public override SqlStatement<IdsParameters> StoredRooms { get; } = new($"""
+        SELECT {StoredRoomColumns}
         FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+        """);
+
+    public override SqlStatement<PageParameters> StoredRoomsPage { get; } = new($"""
+        SELECT {StoredRoomColumns}
+        FROM rooms WHERE id > @After ORDER BY id LIMIT @Size
         """);
 
     private static string AddToCounts(string table, string period) => $"""

@@ -105,7 +105,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             stored.ForEach(changes.Remove);
             kept.ForEach(changes.Add);
         }
-        if (_countChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
+        foreach (var (_, changes) in _reportChanges)
+        {
+            stored.ForEach(changes.Remove);
+            kept.ForEach(changes.Add);
+        }
+        if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
         var updated = kept.Count(r => storedIds.Contains(r.Id));
         return new UpsertCounts(kept.Count - updated, updated + rooms.Count - rows.Count, removed.Count, rows.Count - kept.Count - removed.Count);
@@ -183,8 +188,55 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     ];
     private const int MaxPendingCells = 200_000;
 
+    // The same for the other four reports' cells (report_counts, report_counts_hourly).
+    private readonly (BatchStatement<ReportCountDeltaRow> Statement, ReportCountChanges Changes)[] _reportChanges =
+    [
+        (store.Dialect.AddToReportCounts, new ReportCountChanges(RangeSplit.DayMilliseconds)),
+        (store.Dialect.AddToHourlyReportCounts, new ReportCountChanges(RangeSplit.HourMilliseconds)),
+    ];
+
+    /// <summary>
+    /// Counts rooms already stored into the report cells, as if they were being written now: how migration 8 fills
+    /// report_counts for a store made before it, in that migration's transaction.
+    /// </summary>
+    public async Task CountStoredRoomsIntoReportCellsAsync(CancellationToken cancellationToken)
+    {
+        var after = "";
+        while (true)
+        {
+            var page = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRoomsPage, new PageParameters(after, 5_000), transaction,
+                cancellationToken))).AsList();
+            if (page.Count == 0)
+                break;
+            foreach (var (_, changes) in _reportChanges)
+            {
+                foreach (var room in page)
+                    changes.Add(room);
+            }
+            after = page[^1].Id;
+            if (_reportChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
+                await WriteReportChangesAsync(cancellationToken);
+        }
+        await WriteReportChangesAsync(cancellationToken);
+        await ReleaseCommandsAsync(); // the migrator owns the connection and transaction, and keeps using them
+    }
+
+    private async Task ReleaseCommandsAsync()
+    {
+        foreach (var command in _prepared.Values)
+            await command.DisposeAsync();
+        _prepared.Clear();
+    }
+
+    private async Task WriteReportChangesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (statement, changes) in _reportChanges)
+            await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
+    }
+
     private async Task WriteCountChangesAsync(CancellationToken cancellationToken)
     {
+        await WriteReportChangesAsync(cancellationToken);
         foreach (var (byDepartment, byPeriod, changes) in _countChanges)
         {
             var rows = changes.TakeRows();
@@ -203,8 +255,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in _prepared.Values)
-            await command.DisposeAsync();
+        await ReleaseCommandsAsync();
         await transaction.DisposeAsync();
         await connection.DisposeAsync();
     }

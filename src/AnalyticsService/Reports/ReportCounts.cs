@@ -1,0 +1,80 @@
+using AnalyticsService.Storage;
+using Dapper;
+
+namespace AnalyticsService.Reports;
+
+/// <summary>
+/// The other four reports' counts over a range for a caller who sees every room, one total per key (<see cref="ReportKey"/>),
+/// exact to the millisecond: the whole days added up in memory (<see cref="ReportDayTotals"/>) when it holds the store's
+/// current version, else from report_counts; the whole hours around them from report_counts_hourly; the partial hours
+/// from rooms. Restricted callers are counted from rooms (ReportQuery).
+/// </summary>
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportDayTotals days)
+{
+    public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
+        CancellationToken cancellationToken)
+    {
+        var split = RangeSplit.Of(start, end);
+        var version = await versions.ReadAsync(cancellationToken);
+        if (split.FirstDay < split.EndDay && days.At(version) is { } totals)
+        {
+            var edges = await CellsAsync(store.Dialect.ReportEdgeCells(report), Hours(split), cancellationToken);
+            // A commit between the two reads would mix two states of the store: then everything is read again below.
+            if (await versions.ReadAsync(cancellationToken) == version)
+            {
+                totals.AddDays(report, split.FirstDay, split.EndDay, edges);
+                return NonZero(edges);
+            }
+        }
+        return await CountFromStoreAsync(report, start, end, cancellationToken);
+    }
+
+    /// <summary>Everything read from the store in one statement (the whole days too): the path while the day totals load.</summary>
+    public async Task<Dictionary<ReportKey, long>> CountFromStoreAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
+        CancellationToken cancellationToken) =>
+        NonZero(await CellsAsync(store.Dialect.ReportCells(report), Whole(RangeSplit.Of(start, end)), cancellationToken));
+
+    private object At(long ms) => store.Dialect.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+
+    private SplitRangeParameters Whole(RangeSplit split) => new(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
+        split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
+
+    private HourRangeParameters Hours(RangeSplit split) => new(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
+        split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour);
+
+    private async Task<Dictionary<ReportKey, long>> CellsAsync<TParameters>(SqlStatement<TParameters> statement, TParameters range,
+        CancellationToken cancellationToken)
+    {
+        var rows = await store.QueryAsync(forReports: true, connection => connection.QueryAsync<ReportCellRow>(
+            store.Command(statement, range, cancellationToken: cancellationToken)), cancellationToken);
+        var cells = new Dictionary<ReportKey, long>();
+        foreach (var row in rows)
+            cells[row.Key] = row.Total;
+        return cells;
+    }
+
+    // Cells whose rooms all moved away (updated to another key, deleted) stay with 0 and are no row of a report.
+    private static Dictionary<ReportKey, long> NonZero(Dictionary<ReportKey, long> cells)
+    {
+        foreach (var (key, total) in cells)
+        {
+            if (total == 0)
+                cells.Remove(key);
+        }
+        return cells;
+    }
+}
+
+/// <summary>A row of a report's cells: its key's values and kinds, and their total.</summary>
+public sealed class ReportCellRow
+{
+    public long Report { get; set; }
+    public long Day { get; set; }
+    public long K1Kind { get; set; }
+    public string K1 { get; set; } = "";
+    public long K2Kind { get; set; }
+    public string K2 { get; set; } = "";
+    public long Total { get; set; }
+
+    public ReportKey Key => new((byte)K1Kind, K1, (byte)K2Kind, K2);
+}
