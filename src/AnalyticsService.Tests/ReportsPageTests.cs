@@ -111,6 +111,26 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
             await GetAsync("conversations-by-agent", Day, fixture.LonelyMonitor));
     }
 
+    [Fact]
+    public async Task A_renamed_department_or_agent_is_labelled_by_its_new_name_at_the_next_call()
+    {
+        await using var factory = new AnalyticsFactory();
+        var admin = await factory.CreateUserAsync("admin");
+        await factory.Writer.UpsertUsersAsync([new UserRecord("a-1", "alice", ["livechat-agent"], [], Name: "Alice")]);
+        await factory.Writer.UpsertDepartmentsAsync([new("d-1", "Sales")]);
+        await factory.AddRoomsAsync(Closed(At("2020-09-10T12:00:00Z")) with { DepartmentId = "d-1", ServedById = "a-1" });
+        var client = await factory.RestAsync();
+        async Task<string> Body(string report) => (await client.SendAsync(admin.Get($"{Dashboards}{report}?{Day}")).ReadAsync()).Body;
+
+        Assert.Equal("""{"total":1,"data":[{"label":"Sales","value":1}],"unspecified":0,"success":true}""", await Body("conversations-by-department"));
+        Assert.Equal("""{"total":1,"data":[{"label":"Alice","value":1}],"unspecified":0,"success":true}""", await Body("conversations-by-agent"));
+        await factory.Writer.UpsertDepartmentsAsync([new("d-1", "Sales EMEA")]);
+        await factory.Writer.UpsertUsersAsync([new UserRecord("a-1", "alice", ["livechat-agent"], [], Name: "Alice B.")]);
+
+        Assert.Equal("""{"total":1,"data":[{"label":"Sales EMEA","value":1}],"unspecified":0,"success":true}""", await Body("conversations-by-department"));
+        Assert.Equal("""{"total":1,"data":[{"label":"Alice B.","value":1}],"unspecified":0,"success":true}""", await Body("conversations-by-agent"));
+    }
+
     public static TheoryData<string> InvalidSorts() => new()
     {
         "x", "null", "1", "\"a\"", "[]", "{}", """{"total":2}""", """{"total":"1"}""", """{"total":1,"name":0}""", """{"total":1""", "{'total':1}",

@@ -131,6 +131,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReportQuery>();
         services.AddSingleton<ReportDayTotals>();
         services.AddSingleton<ReportCounts>();
+        services.AddSingleton<ReportLabels>();
         services.AddSingleton<ConversationsBySourceReport>();
         services.AddSingleton<ConversationsByDepartmentReport>();
         services.AddSingleton<ConversationsByTagsReport>();

@@ -7,7 +7,7 @@ namespace AnalyticsService.Reports;
 /// Conversations by the agent serving them (docs/behaviour.md, "By agent"): one row per servedBy._id, labelled by the
 /// user's name, else its id (null for a servedBy that is null or has no _id); those without servedBy are unspecified.
 /// </summary>
-public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts counts, Store store)
+public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts counts, ReportLabels labels, Store store)
 {
     public static ReportSort DefaultSort => ReportSort.ByNameAscending;
 
@@ -34,7 +34,7 @@ public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts c
     private async Task<List<AgentCountRow>> NamedAsync(Dictionary<ReportKey, long> cells, CancellationToken cancellationToken)
     {
         var ids = cells.Keys.Where(k => k.K1Kind == (byte)FieldKind.Value).Select(k => k.K1).ToList();
-        var names = ids.Count == 0 ? [] : await query.UserNamesAsync(ids, cancellationToken);
+        var names = await labels.UserNamesAsync(ids, cancellationToken);
         return cells.Select(c => c.Key == ReportKey.Unspecified ? new AgentCountRow { Unspecified = 1, Total = c.Value }
             : c.Key.K1Kind == (byte)FieldKind.Value ? new AgentCountRow { AgentId = c.Key.K1, Name = names.GetValueOrDefault(c.Key.K1), Total = c.Value }
             : new AgentCountRow { Total = c.Value }).ToList();

@@ -7,7 +7,7 @@ namespace AnalyticsService.Reports;
 /// Conversations by department name (docs/behaviour.md, "By department"): departments sharing a name are one row, a
 /// deleted department's conversations count nowhere, and those without a departmentId field are unspecified.
 /// </summary>
-public sealed class ConversationsByDepartmentReport(ReportQuery query, ReportCounts counts, Store store)
+public sealed class ConversationsByDepartmentReport(ReportQuery query, ReportCounts counts, ReportLabels labels, Store store)
 {
     public static ReportSort DefaultSort => ReportSort.ByTotalAscending;
 
@@ -27,7 +27,7 @@ public sealed class ConversationsByDepartmentReport(ReportQuery query, ReportCou
     // Departments sharing a name are one row; the rooms of a department no longer stored count nowhere.
     private async Task<List<LabelCountRow>> ByNameAsync(Dictionary<ReportKey, long> cells, CancellationToken cancellationToken)
     {
-        var names = await query.DepartmentNamesAsync(cancellationToken);
+        var names = await labels.DepartmentNamesAsync(cancellationToken);
         var rows = new List<LabelCountRow>();
         foreach (var group in cells.Where(c => c.Key == ReportKey.Unspecified || names.ContainsKey(c.Key.K1))
                      .GroupBy(c => c.Key == ReportKey.Unspecified ? (Unspecified: 1, Name: (string?)null) : (Unspecified: 0, Name: names[c.Key.K1])))

@@ -38,18 +38,25 @@ public sealed class ReportDayTotals(Store store, StoreVersionReader versions, IL
             var before = await versions.ReadAsync(cancellationToken);
             if (_current?.Version == before)
                 return;
-            var rows = await store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<ReportCellRow>(
-                store.Command(store.Dialect.ReportDayCells, cancellationToken: cancellationToken))).AsList(), cancellationToken);
+            // Streamed: one row object at a time, only each key kept (a million rooms make about 770,000 cells).
+            var builder = new Snapshot.Builder();
+            await store.QueryAsync(forReports: true, async connection =>
+            {
+                await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(store.Dialect.ReportDayCells.Text,
+                    commandTimeout: store.CommandTimeoutSeconds).WithCancellation(cancellationToken))
+                    builder.Add(row);
+                return 0;
+            }, cancellationToken);
             // Read committed: a commit during the read shows as a new version, and these rows may mix two states.
             if (await versions.ReadAsync(cancellationToken) != before)
                 return;
-            if (Snapshot.Entries(rows) > MaxEntries)
+            if (builder.Entries > MaxEntries)
             {
                 // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
-                logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", Snapshot.Entries(rows));
+                logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
                 return;
             }
-            _current = new Snapshot(before, rows);
+            _current = builder.Build(before);
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
@@ -60,36 +67,11 @@ public sealed class ReportDayTotals(Store store, StoreVersionReader versions, IL
     /// <summary>Per report: its keys, and for each key the running total of its rooms before each day of the span loaded.</summary>
     public sealed class Snapshot
     {
-        private readonly Dictionary<ReportDimension, Totals> _reports = [];
+        private readonly Dictionary<ReportDimension, Totals> _reports;
 
-        public Snapshot(long version, List<ReportCellRow> rows)
-        {
-            Version = version;
-            foreach (var group in rows.GroupBy(r => (ReportDimension)r.Report))
-            {
-                var cells = group.ToList();
-                var firstDay = cells.Min(c => c.Day);
-                var dayCount = checked((int)(cells.Max(c => c.Day) - firstDay + 1));
-                var keys = cells.Select(c => c.Key).Distinct().ToList();
-                var index = keys.Select((key, i) => (key, i)).ToDictionary(k => k.key, k => k.i);
-                var running = new long[keys.Count * (dayCount + 1)];
-                foreach (var cell in cells)
-                    running[index[cell.Key] * (dayCount + 1) + (int)(cell.Day - firstDay) + 1] += cell.Total;
-                for (var k = 0; k < keys.Count; k++)
-                {
-                    var row = running.AsSpan(k * (dayCount + 1), dayCount + 1);
-                    for (var d = 1; d < row.Length; d++)
-                        row[d] += row[d - 1];
-                }
-                _reports[group.Key] = new Totals(keys.ToArray(), firstDay, dayCount, running);
-            }
-        }
+        private Snapshot(long version, Dictionary<ReportDimension, Totals> reports) => (Version, _reports) = (version, reports);
 
         public long Version { get; }
-
-        /// <summary>How many running totals the rows make: per report, keys times days spanned.</summary>
-        public static long Entries(List<ReportCellRow> rows) => rows.GroupBy(r => r.Report)
-            .Sum(g => (long)g.Select(c => c.Key).Distinct().Count() * (g.Max(c => c.Day) - g.Min(c => c.Day) + 2));
 
         /// <summary>Adds each key's rooms of the days [firstDay, endDay) to the cells.</summary>
         public void AddDays(ReportDimension report, long firstDay, long endDay, Dictionary<ReportKey, long> cells)
@@ -110,5 +92,50 @@ public sealed class ReportDayTotals(Store store, StoreVersionReader versions, IL
         }
 
         private sealed record Totals(ReportKey[] Keys, long FirstDay, int DayCount, long[] Running);
+
+        /// <summary>Takes report_counts' rows one at a time: each key once, each cell as three numbers.</summary>
+        public sealed class Builder
+        {
+            private readonly Dictionary<ReportDimension, (Dictionary<ReportKey, int> Keys, List<(int Key, long Day, long Total)> Cells)> _reports = [];
+
+            public void Add(ReportCellRow row)
+            {
+                var report = (ReportDimension)row.Report;
+                if (!_reports.TryGetValue(report, out var cells))
+                    _reports[report] = cells = ([], []);
+                var key = row.Key;
+                if (!cells.Keys.TryGetValue(key, out var index))
+                    cells.Keys[key] = index = cells.Keys.Count;
+                cells.Cells.Add((index, row.Day, row.Total));
+            }
+
+            /// <summary>How many running totals the rows make: per report, keys times days spanned.</summary>
+            public long Entries => _reports.Values.Sum(r => (long)r.Keys.Count * (r.Cells.Max(c => c.Day) - r.Cells.Min(c => c.Day) + 2));
+
+            public Snapshot Build(long version)
+            {
+                var reports = new Dictionary<ReportDimension, Totals>();
+                foreach (var (report, (keys, cells)) in _reports)
+                {
+                    var firstDay = cells.Min(c => c.Day);
+                    var dayCount = checked((int)(cells.Max(c => c.Day) - firstDay + 1));
+                    var stride = dayCount + 1;
+                    var running = new long[keys.Count * stride];
+                    foreach (var (key, day, total) in cells)
+                        running[key * stride + (int)(day - firstDay) + 1] += total;
+                    for (var k = 0; k < keys.Count; k++)
+                    {
+                        var row = running.AsSpan(k * stride, stride);
+                        for (var d = 1; d < row.Length; d++)
+                            row[d] += row[d - 1];
+                    }
+                    var ordered = new ReportKey[keys.Count];
+                    foreach (var (key, index) in keys)
+                        ordered[index] = key;
+                    reports[report] = new Totals(ordered, firstDay, dayCount, running);
+                }
+                return new Snapshot(version, reports);
+            }
+        }
     }
 }
