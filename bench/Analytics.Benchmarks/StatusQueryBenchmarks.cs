@@ -12,8 +12,11 @@ namespace Analytics.Benchmarks;
 [MemoryDiagnoser]
 public class StatusQueryBenchmarks
 {
-    [Params(1_000_000, 10_000_000)]
+    [ParamsSource(nameof(RoomCounts))]
     public int Rooms { get; set; }
+
+    /// <summary>1M and 10M, or the sizes ANALYTICS_BENCH_ROOMS lists ("1000000" for a quick run).</summary>
+    public static IEnumerable<int> RoomCounts => BenchSizes.Rooms;
 
     [Params("one year", "one day")]
     public string Range { get; set; } = "";

@@ -1,0 +1,71 @@
+using AnalyticsService.Reports;
+using AnalyticsService.Storage;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Analytics.Benchmarks;
+
+/// <summary>
+/// The other four reports for a caller who sees every room: a plain count of the rooms in the range (what they did
+/// before migration 8) against the report cells read from the store alone, and against the cells with the whole days
+/// from the day totals in memory (what a call does once they are loaded). The stores of bench/data.sh.
+/// </summary>
+[MemoryDiagnoser]
+public class ReportQueryBenchmarks
+{
+    [ParamsSource(nameof(RoomCounts))]
+    public int Rooms { get; set; }
+
+    /// <summary>1M and 10M, or the sizes ANALYTICS_BENCH_ROOMS lists ("1000000" for a quick run).</summary>
+    public static IEnumerable<int> RoomCounts => BenchSizes.Rooms;
+
+    [Params(ReportDimension.Source, ReportDimension.Department, ReportDimension.Tags, ReportDimension.Agent)]
+    public ReportDimension Report { get; set; }
+
+    [Params("one year", "one day")]
+    public string Range { get; set; } = "";
+
+    private Store _store = null!;
+    private ReportQuery _query = null!;
+    private ReportCounts _counts = null!;
+    private DateTimeOffset _start;
+    private DateTimeOffset _end;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var cache = Environment.GetEnvironmentVariable("ANALYTICS_BENCH_CACHE")
+            ?? throw new InvalidOperationException("ANALYTICS_BENCH_CACHE must name bench/.cache (bench/benchmarks sets it).");
+        var path = Path.Combine(cache, $"analytics-{Rooms}-v2.db");
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
+        _store = new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
+        var versions = new StoreVersionReader(_store);
+        var days = new ReportDayTotals(_store, versions, NullLogger<ReportDayTotals>.Instance);
+        days.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _query = new ReportQuery(_store);
+        _counts = new ReportCounts(_store, versions, days);
+        _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
+        _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
+    }
+
+    [Benchmark(Baseline = true)]
+    public async Task<int> PlainCount()
+    {
+        var sql = _store.Dialect;
+        return Report switch
+        {
+            ReportDimension.Source => (await _query.RunAsync<SourceCountRow>(sql.CountBySource, sql.CountBySourceRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
+            ReportDimension.Department => (await _query.RunAsync<LabelCountRow>(sql.CountByDepartment, sql.CountByDepartmentRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
+            ReportDimension.Tags => (await _query.RunAsync<LabelCountRow>(sql.CountByTags, sql.CountByTagsRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
+            _ => (await _query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
+        };
+    }
+
+    [Benchmark]
+    public async Task<int> CellsFromStore() => (await _counts.CountFromStoreAsync(Report, _start, _end, CancellationToken.None)).Count;
+
+    [Benchmark]
+    public async Task<int> CellsWithDayTotals() => (await _counts.CountAsync(Report, _start, _end, CancellationToken.None)).Count;
+}
