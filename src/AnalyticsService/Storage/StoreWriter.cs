@@ -298,11 +298,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         // SQLite import 1.6 times as fast (measured, 200,000 rooms), and this is its hot loop.
         cancellationToken.ThrowIfCancellationRequested();
         var command = Prepared<T>(sql);
-        var properties = RowProperties<T>.All;
+        var values = RowProperties<T>.Values;
+        var parameters = command.Parameters;
         foreach (var row in rows)
         {
-            for (var i = 0; i < properties.Length; i++)
-                command.Parameters[i].Value = properties[i].GetValue(row) ?? DBNull.Value;
+            for (var i = 0; i < values.Length; i++)
+                parameters[i].Value = values[i](row) ?? DBNull.Value;
             command.ExecuteNonQuery(); // in-process engine: the synchronous call is what the asynchronous one does anyway
         }
     }
@@ -329,5 +330,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     private static class RowProperties<T>
     {
         public static readonly System.Reflection.PropertyInfo[] All = typeof(T).GetProperties();
+
+        // Compiled getters: PropertyInfo.GetValue per value was a measurable part of writing millions of count cells.
+        public static readonly Func<T, object?>[] Values = All.Select(property =>
+        {
+            var row = System.Linq.Expressions.Expression.Parameter(typeof(T));
+            return System.Linq.Expressions.Expression.Lambda<Func<T, object?>>(
+                System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(row, property), typeof(object)), row).Compile();
+        }).ToArray();
     }
 }
