@@ -300,8 +300,23 @@ DELETE FROM dbo.permission_roles WHERE permission_id IN (SELECT id FROM OPENJSON
 -- DeleteChildren(UserRoles) (@Ids)
 DELETE FROM dbo.user_roles WHERE user_id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(128) '$'))
 
--- DeleteRooms (@Ids)
+-- DeleteIds(DepartmentAgents) (@Ids)
+DELETE FROM dbo.department_agents WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- DeleteIds(Departments) (@Ids)
+DELETE FROM dbo.departments WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- DeleteIds(Roles) (@Ids)
+DELETE FROM dbo.roles WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- DeleteIds(Rooms) (@Ids)
 DELETE FROM dbo.rooms WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- DeleteIds(UnitMonitors) (@Ids)
+DELETE FROM dbo.unit_monitors WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
+
+-- DeleteIds(Users) (@Ids)
+DELETE FROM dbo.users WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
 
 -- DepartmentNames (no parameters)
 SELECT id AS Id, name AS Name FROM departments

@@ -207,8 +207,23 @@ DELETE FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each
 -- DeleteChildren(UserRoles) (@Ids)
 DELETE FROM user_roles WHERE user_id IN (SELECT value FROM json_each(@Ids))
 
--- DeleteRooms (@Ids)
+-- DeleteIds(DepartmentAgents) (@Ids)
+DELETE FROM department_agents WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteIds(Departments) (@Ids)
+DELETE FROM departments WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteIds(Roles) (@Ids)
+DELETE FROM roles WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteIds(Rooms) (@Ids)
 DELETE FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteIds(UnitMonitors) (@Ids)
+DELETE FROM unit_monitors WHERE id IN (SELECT value FROM json_each(@Ids))
+
+-- DeleteIds(Users) (@Ids)
+DELETE FROM users WHERE id IN (SELECT value FROM json_each(@Ids))
 
 -- DepartmentNames (no parameters)
 SELECT id AS Id, name AS Name FROM departments

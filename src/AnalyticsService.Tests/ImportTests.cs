@@ -67,11 +67,11 @@ public sealed class ImportTests : IDisposable
 
     private Task<(int Exit, string Output, string Errors)> ImportAsync(params string[] extra) => ImportCommand.RunAsync(Export, Database, extra);
 
-    private async Task<(int Status, string Body)> QueryAsync(string userId, string token, string query)
+    private async Task<(int Status, string Body)> QueryAsync(string userId, string token, string query, string path = ConversationsByStatusPath)
     {
         await using var factory = new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={Database}");
         var client = await factory.RestAsync();
-        var (status, _, body) = await client.SendAsync(new TestUser(userId, token).Get($"{ConversationsByStatusPath}?{query}")).ReadAsync();
+        var (status, _, body) = await client.SendAsync(new TestUser(userId, token).Get($"{path}?{query}")).ReadAsync();
         SqliteConnection.ClearAllPools();
         return (status, body);
     }
@@ -157,6 +157,58 @@ public sealed class ImportTests : IDisposable
         var expected = """{"total":6,"data":[{"label":"Closed","value":3},{"label":"Open","value":1},{"label":"On_Hold","value":1},{"label":"Queued","value":0}],"success":true}""";
         Assert.Equal((200, expected), await QueryAsync("u-admin", NewAdminToken, Sep10));
         Assert.Equal((200, expected), await QueryAsync("u-agent", AgentToken, Sep10));
+    }
+
+    [Fact]
+    public async Task Rocket_chat_s_trash_deletes_what_it_holds_and_a_deleted_room_leaves_every_count()
+    {
+        WriteV1();
+        await ImportAsync();
+        const string ByAgent = "/api/v1/livechat/analytics/dashboards/conversations-by-agent";
+        Assert.Equal((200, """{"total":3,"data":[{"label":"a1","value":3}],"unspecified":3,"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, Sep10, ByAgent));
+        foreach (var file in Directory.GetFiles(Export))
+            System.IO.File.Delete(file);
+
+        // An incremental export of the trash: r1 (open) and r4 (closed) deleted, the agent deleted, a permission deleted;
+        // a room never stored and a message, which the service does not keep, are skipped.
+        File("rocketchat__trash.json", string.Join("\n",
+            """{"_id":"r1","t":"l","ts":{"$date":"2020-09-10T10:00:00Z"},"open":true,"__collection__":"rocketchat_room","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""",
+            """{"_id":"r4","__collection__":"rocketchat_room","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""",
+            """{"_id":"r-never","__collection__":"rocketchat_room","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""",
+            """{"_id":"u-agent","__collection__":"users","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""",
+            """{"_id":"api-bypass-rate-limit","__collection__":"rocketchat_permissions","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""",
+            """{"_id":"m1","__collection__":"rocketchat_message","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}"""));
+
+        var (exit, output, errors) = await ImportAsync();
+
+        Assert.Equal((0, ""), (exit, errors));
+        Assert.Equal("rocketchat__trash.json                            0          0          4          2          0", Lines(output)[^1]);
+        // Before: total 6, Closed 2, Open 1, Queued 1, On_Hold 1. r1 (open) and r4 (closed) are gone from every count.
+        Assert.Equal((200, """{"total":4,"data":[{"label":"Closed","value":1},{"label":"Queued","value":1},{"label":"On_Hold","value":1},{"label":"Open","value":0}],"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, Sep10));
+        Assert.Equal((200, """{"total":1,"data":[{"label":"a1","value":1}],"unspecified":3,"success":true}"""),
+            await QueryAsync("u-admin", AdminToken, Sep10, ByAgent));
+        Assert.Equal((401, Bodies.NotLoggedIn), await QueryAsync("u-agent", AgentToken, Sep10));
+        await using var connection = new SqliteConnection($"Data Source={Database}");
+        Assert.Equal((0L, 0L, 0L), (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM user_roles WHERE user_id = 'u-agent'"),
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM login_tokens WHERE user_id = 'u-agent'"),
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM permission_roles WHERE permission_id = 'api-bypass-rate-limit'")));
+
+        // Importing the same trash again changes nothing.
+        Assert.Equal("rocketchat__trash.json                            0          0          0          6          0", Lines((await ImportAsync()).Output)[^1]);
+    }
+
+    [Fact]
+    public async Task A_trash_document_without_its_collection_is_refused_with_its_line()
+    {
+        File("rocketchat__trash.json", """{"_id":"r1","_deletedAt":{"$date":"2020-09-12T00:00:00Z"}}""");
+
+        var (exit, _, errors) = await ImportAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"{Path.Combine(Export, "rocketchat__trash.json")}:1: __collection__ is missing or not a string. Nothing of rocketchat__trash.json was imported.",
+            errors.Trim());
     }
 
     [Fact]

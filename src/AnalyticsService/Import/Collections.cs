@@ -14,6 +14,12 @@ public static class ExportFiles
     public const string Departments = "rocketchat_livechat_department.json";
     public const string UnitMonitors = "rocketchat_livechat_unit_monitors.json";
     public const string DepartmentAgents = "rocketchat_livechat_department_agents.json";
+
+    /// <summary>Rocket.Chat's trash: documents it deleted, each with __collection__ (where it was) and _deletedAt.</summary>
+    public const string Trash = "rocketchat__trash.json";
+
+    /// <summary>The collection a file holds: its name without .json.</summary>
+    public static string Collection(string fileName) => fileName[..^".json".Length];
 }
 
 /// <summary>How one of Rocket.Chat's collections is read from its export and written to the store.</summary>
@@ -33,7 +39,7 @@ public abstract class ExportCollection
     /// <summary>The collections, in the order an import reads them.</summary>
     public static IReadOnlyList<ExportCollection> All() =>
     [
-        new Roles(), new Permissions(), new Departments(), new UnitMonitors(), new DepartmentAgents(), new Users(), new Rooms(),
+        new Roles(), new Permissions(), new Departments(), new UnitMonitors(), new DepartmentAgents(), new Users(), new Rooms(), new Trash(),
     ];
 }
 
@@ -245,4 +251,38 @@ public sealed class DepartmentAgents : ExportCollection<DepartmentAgentRecord>
 
     protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<DepartmentAgentRecord> batch, CancellationToken cancellationToken) =>
         session.UpsertDepartmentAgentsAsync(batch, cancellationToken);
+}
+
+/// <summary>
+/// Rocket.Chat's trash (docs/behaviour.md, "Data"): each document of a collection the service keeps deletes the stored
+/// document of its _id, and a room leaves every count. Read after the collections, so a deletion wins over an export
+/// of the document taken before it; documents of other collections are skipped.
+/// </summary>
+public sealed class Trash : ExportCollection<DeletedDocument>
+{
+    private static readonly Dictionary<string, DocumentKind> Kinds = new(StringComparer.Ordinal)
+    {
+        [ExportFiles.Collection(ExportFiles.Rooms)] = DocumentKind.Room,
+        [ExportFiles.Collection(ExportFiles.Users)] = DocumentKind.User,
+        [ExportFiles.Collection(ExportFiles.Roles)] = DocumentKind.Role,
+        [ExportFiles.Collection(ExportFiles.Permissions)] = DocumentKind.Permission,
+        [ExportFiles.Collection(ExportFiles.Departments)] = DocumentKind.Department,
+        [ExportFiles.Collection(ExportFiles.UnitMonitors)] = DocumentKind.UnitMonitor,
+        [ExportFiles.Collection(ExportFiles.DepartmentAgents)] = DocumentKind.DepartmentAgent,
+    };
+
+    public override string FileName => ExportFiles.Trash;
+
+    protected override DeletedDocument? Read(JsonElement d)
+    {
+        var id = d.RequiredId();
+        var collection = d.OptionalString("__collection__") ?? throw new DocumentException("__collection__ is missing or not a string");
+        return Kinds.TryGetValue(collection, out var kind) ? new DeletedDocument(kind, id) : null;
+    }
+
+    // The same _id in two collections is two documents.
+    protected override string IdOf(DeletedDocument record) => $"{record.Kind}/{record.Id}";
+
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<DeletedDocument> batch, CancellationToken cancellationToken) =>
+        session.DeleteAsync(batch, cancellationToken);
 }

@@ -133,3 +133,9 @@ public sealed class AgentCountRow
     public string? Name { get; set; }
     public long Total { get; set; }
 }
+
+/// <summary>The kinds of document the store keeps, as a deletion names them.</summary>
+public enum DocumentKind { Room, User, Role, Permission, Department, UnitMonitor, DepartmentAgent }
+
+/// <summary>A document Rocket.Chat deleted: its kind and _id.</summary>
+public sealed record DeletedDocument(DocumentKind Kind, string Id);

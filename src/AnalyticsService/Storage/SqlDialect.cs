@@ -204,7 +204,8 @@ public abstract class SqlDialect
     public abstract BatchStatement<RoomRow> UpsertRooms { get; }
 
     /// <summary>Removes the rooms among Ids (a room no longer omnichannel); their counts are taken out by the caller.</summary>
-    public abstract SqlStatement<IdsParameters> DeleteRooms { get; }
+    /// <summary>Deletes the documents among Ids (their lists are deleted with DeleteChildren).</summary>
+    public abstract SqlStatement<IdsParameters> DeleteIds(StoreTable table);
     public abstract BatchStatement<UserRow> UpsertUsers { get; }
     public abstract BatchStatement<RoleRow> UpsertRoles { get; }
     public abstract BatchStatement<DepartmentRow> UpsertDepartments { get; }
@@ -230,7 +231,10 @@ public abstract class SqlDialect
                 yield return statement;
         }
         foreach (var table in Enum.GetValues<StoreTable>())
+        {
             yield return Describe($"{nameof(ExistingIds)}({table})", ExistingIds(table))!;
+            yield return Describe($"{nameof(DeleteIds)}({table})", DeleteIds(table))!;
+        }
         foreach (var report in Enum.GetValues<ReportDimension>())
         {
             yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;

@@ -391,8 +391,8 @@ public sealed partial class SqlServerDialect : SqlDialect
         FROM @rows s WHERE NOT EXISTS (SELECT 1 FROM dbo.rooms r WHERE r.id = s.id);
         """, AsJsonBatch: true);
 
-    public override SqlStatement<IdsParameters> DeleteRooms { get; } = new(
-        "DELETE FROM dbo.rooms WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
+    public override SqlStatement<IdsParameters> DeleteIds(StoreTable table) =>
+        new($"DELETE FROM dbo.{StoreTables.Name(table)} WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 
     public override BatchStatement<UserRow> UpsertUsers { get; } = new("""
         DECLARE @rows TABLE (id varchar(64) NOT NULL PRIMARY KEY, username nvarchar(255) NULL, name nvarchar(255) NULL, active bit NOT NULL);

@@ -289,7 +289,8 @@ public sealed class SqliteDialect : SqlDialect
             source_alias_kind = excluded.source_alias_kind, source_alias = excluded.source_alias, tags_kind = excluded.tags_kind, tags = excluded.tags
         """, AsJsonBatch: false);
 
-    public override SqlStatement<IdsParameters> DeleteRooms { get; } = new("DELETE FROM rooms WHERE id IN (SELECT value FROM json_each(@Ids))");
+    public override SqlStatement<IdsParameters> DeleteIds(StoreTable table) =>
+        new($"DELETE FROM {StoreTables.Name(table)} WHERE id IN (SELECT value FROM json_each(@Ids))");
 
     public override BatchStatement<UserRow> UpsertUsers { get; } = new("""
         INSERT INTO users (id, username, name, active) VALUES (@Id, @Username, @Name, @Active)

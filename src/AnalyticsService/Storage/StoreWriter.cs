@@ -98,7 +98,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var removed = rows.Where(r => r.T != "l" && storedIds.Contains(r.Id)).Select(r => r.Id).ToList();
         await ExecuteAsync(Sql.UpsertRooms, kept, cancellationToken);
         if (removed.Count > 0)
-            await connection.ExecuteAsync(store.Command(Sql.DeleteRooms, Ids(removed), transaction, cancellationToken));
+            await connection.ExecuteAsync(store.Command(Sql.DeleteIds(StoreTable.Rooms), Ids(removed), transaction, cancellationToken));
 
         foreach (var (_, _, changes) in _countChanges)
         {
@@ -114,6 +114,64 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             await WriteCountChangesAsync(cancellationToken);
         var updated = kept.Count(r => storedIds.Contains(r.Id));
         return new UpsertCounts(kept.Count - updated, updated + rooms.Count - rows.Count, removed.Count, rows.Count - kept.Count - removed.Count);
+    }
+
+    /// <summary>
+    /// Deletes documents Rocket.Chat deleted (found in its trash): each stored document of the id, with its lists, and a
+    /// room with its place in every count. Ids not stored are counted as skipped.
+    /// </summary>
+    public async Task<UpsertCounts> DeleteAsync(IReadOnlyList<DeletedDocument> deleted, CancellationToken cancellationToken)
+    {
+        var counts = default(UpsertCounts);
+        foreach (var group in deleted.GroupBy(d => d.Kind))
+        {
+            var ids = group.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList();
+            var removed = group.Key switch
+            {
+                DocumentKind.Room => await DeleteRoomsAsync(ids, cancellationToken),
+                DocumentKind.User => await DeleteDocumentsAsync(StoreTable.Users, ids, [ChildTable.UserRoles, ChildTable.LoginTokens], cancellationToken),
+                DocumentKind.Role => await DeleteDocumentsAsync(StoreTable.Roles, ids, [], cancellationToken),
+                DocumentKind.Department => await DeleteDocumentsAsync(StoreTable.Departments, ids, [ChildTable.DepartmentAncestors], cancellationToken),
+                DocumentKind.UnitMonitor => await DeleteDocumentsAsync(StoreTable.UnitMonitors, ids, [], cancellationToken),
+                DocumentKind.DepartmentAgent => await DeleteDocumentsAsync(StoreTable.DepartmentAgents, ids, [], cancellationToken),
+                _ => await DeletePermissionsAsync(ids, cancellationToken),
+            };
+            counts += new UpsertCounts(0, 0, removed, group.Count() - removed);
+        }
+        return counts;
+    }
+
+    private async Task<int> DeleteRoomsAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(ids), transaction, cancellationToken))).AsList();
+        if (stored.Count == 0)
+            return 0;
+        foreach (var (_, _, changes) in _countChanges)
+            stored.ForEach(changes.Remove);
+        foreach (var (_, changes) in _reportChanges)
+            stored.ForEach(changes.Remove);
+        await connection.ExecuteAsync(store.Command(Sql.DeleteIds(StoreTable.Rooms), Ids(stored.Select(r => r.Id)), transaction, cancellationToken));
+        return stored.Count;
+    }
+
+    private async Task<int> DeleteDocumentsAsync(StoreTable table, List<string> ids, ChildTable[] lists, CancellationToken cancellationToken)
+    {
+        var existing = await ExistingIdsAsync(table, ids, cancellationToken);
+        if (existing.Count == 0)
+            return 0;
+        foreach (var list in lists)
+            await DeleteChildrenAsync(list, existing, cancellationToken);
+        await connection.ExecuteAsync(store.Command(Sql.DeleteIds(table), Ids(existing), transaction, cancellationToken));
+        return existing.Count;
+    }
+
+    // A permission is its list of roles (see UpsertPermissionsAsync): deleting it empties the list.
+    private async Task<int> DeletePermissionsAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        var existing = (await connection.QueryAsync<string>(store.Command(Sql.ExistingPermissions, Ids(ids), transaction, cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+        await DeleteChildrenAsync(ChildTable.PermissionRoles, existing, cancellationToken);
+        return existing.Count;
     }
 
     public async Task<UpsertCounts> UpsertUsersAsync(IReadOnlyList<UserRecord> users, CancellationToken cancellationToken)
