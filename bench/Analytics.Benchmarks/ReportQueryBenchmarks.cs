@@ -1,7 +1,6 @@
 using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Benchmarks;
@@ -35,12 +34,7 @@ public class ReportQueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var cache = Environment.GetEnvironmentVariable("ANALYTICS_BENCH_CACHE")
-            ?? throw new InvalidOperationException("ANALYTICS_BENCH_CACHE must name bench/.cache (bench/benchmarks sets it).");
-        var path = Path.Combine(cache, $"analytics-{Rooms}-v2.db");
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
-        _store = new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
+        _store = BenchStores.Open(Rooms);
         var versions = new StoreVersionReader(_store);
         var days = new ReportDayTotals(_store, versions, NullLogger<ReportDayTotals>.Instance);
         days.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();

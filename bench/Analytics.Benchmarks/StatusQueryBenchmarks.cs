@@ -1,6 +1,5 @@
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Data.Sqlite;
 
 namespace Analytics.Benchmarks;
 
@@ -28,12 +27,7 @@ public class StatusQueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var cache = Environment.GetEnvironmentVariable("ANALYTICS_BENCH_CACHE")
-            ?? throw new InvalidOperationException("ANALYTICS_BENCH_CACHE must name bench/.cache (bench/benchmarks sets it).");
-        var path = Path.Combine(cache, $"analytics-{Rooms}-v2.db");
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} is missing: run bench/data.sh {Rooms}");
-        var store = new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
+        var store = BenchStores.Open(Rooms);
         _counts = new ConversationCounts(store, new StoreVersionReader(store));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);

@@ -74,25 +74,6 @@ public sealed class CancellationTests
         Assert.DoesNotContain(setup.Logs, line => !line.StartsWith("Information:", StringComparison.Ordinal));
     }
 
-    /// <summary>Innermost: tells the test the call arrived, waits until its token is cancelled, then lets it read the store.</summary>
-    private sealed class GateInterceptor(Gate gate) : Grpc.Core.Interceptors.Interceptor
-    {
-        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-            TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        {
-            gate.Arrived.TrySetResult();
-            var cancelled = new TaskCompletionSource();
-            await using (context.CancellationToken.Register(() => cancelled.TrySetResult()))
-                await cancelled.Task;
-            return await continuation(request, context);
-        }
-    }
-
-    private sealed class Gate
-    {
-        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     /// <summary>The service with the gate before its dashboards, an admin to call it, and its access lines.</summary>
     private sealed class GatedSetup : IAsyncDisposable
     {
@@ -110,13 +91,13 @@ public sealed class CancellationTests
                 builder.ConfigureTestServices(services =>
                 {
                     services.AddSingleton(Gate);
-                    services.AddSingleton<GateInterceptor>();
-                    services.Configure<GrpcServiceOptions<DashboardsService>>(options => options.Interceptors.Add<GateInterceptor>());
+                    services.AddSingleton<CallGateInterceptor>();
+                    services.Configure<GrpcServiceOptions<DashboardsService>>(options => options.Interceptors.Add<CallGateInterceptor>());
                 });
             });
         }
 
-        public Gate Gate { get; } = new();
+        public CallGate Gate { get; } = new(goOnAfterCancel: true);
 
         public TestUser Admin { get; }
 

@@ -13,36 +13,17 @@ namespace AnalyticsService.Tests;
 /// <summary>A REST client that goes away before its error answer is written: nothing is an error, nothing is logged.</summary>
 public sealed class ClientGoneTests
 {
-    /// <summary>Innermost: tells the test the call arrived, waits until its client has gone, then fails the call as a check would.</summary>
-    private sealed class GateInterceptor(Gate gate) : Interceptor
-    {
-        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-            TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        {
-            gate.Arrived.TrySetResult();
-            var gone = new TaskCompletionSource();
-            await using (context.CancellationToken.Register(() => gone.TrySetResult()))
-                await gone.Task;
-            throw ApiError.Failure("The \"start\" query parameter must be a valid date.").ToException();
-        }
-    }
-
-    private sealed class Gate
-    {
-        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     [Fact]
     public async Task A_client_that_went_away_before_the_error_answer_leaves_no_error_in_the_log()
     {
-        var gate = new Gate();
+        var gate = new CallGate(goOnAfterCancel: false);
         await using var factory = new AnalyticsFactory();
         var admin = await factory.CreateUserAsync("admin");
         using var gated = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(gate);
-            services.AddSingleton<GateInterceptor>();
-            services.Configure<GrpcServiceOptions<DashboardsService>>(options => options.Interceptors.Add<GateInterceptor>());
+            services.AddSingleton<CallGateInterceptor>();
+            services.Configure<GrpcServiceOptions<DashboardsService>>(options => options.Interceptors.Add<CallGateInterceptor>());
         }));
         var client = gated.CreateClient();
         client.Timeout = AnalyticsFactory.CallTimeout;

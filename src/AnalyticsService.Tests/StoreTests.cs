@@ -32,6 +32,32 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public async Task Migration_8_counts_the_rooms_stored_before_it_into_the_report_cells_as_the_writes_do()
+    {
+        await using var factory = new AnalyticsFactory();
+        var ts = Rooms.At("2020-09-10T10:20:00Z");
+        await factory.AddRoomsAsync(
+            Rooms.Closed(ts) with { SourceType = "widget", DepartmentId = "d1", Tags = ["a", "b", "a"], ServedById = "u1" },
+            Rooms.Open(ts.AddHours(3)) with { SourceType = "app", SourceAlias = "Bot", Tags = [], ServedById = null, ServedByField = FieldKind.Null },
+            Rooms.Queued(ts.AddDays(2)) with { Tags = ["b", null], DepartmentField = FieldKind.Null, SourceField = FieldKind.Null },
+            Rooms.Queued(ts.AddDays(2)) with { TagsField = FieldKind.Null });
+        const string Cells = """
+            SELECT 'day' AS p, report, day AS period, k1_kind, k1, k2_kind, k2, total FROM report_counts WHERE total <> 0
+            UNION ALL SELECT 'hour', report, hour, k1_kind, k1, k2_kind, k2, total FROM report_counts_hourly WHERE total <> 0
+            ORDER BY 1, 2, 3, 4, 5, 6, 7
+            """;
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        var written = (await connection.QueryAsync<(string, long, long, long, string, long, string, long)>(Cells)).ToList();
+        // Days and hours alike: 3 source cells, 3 department cells, 5 tag cells (a null tag has its own), 3 agent cells.
+        Assert.Equal(28, written.Count);
+        await connection.ExecuteAsync("DROP TABLE report_counts; DROP TABLE report_counts_hourly; DELETE FROM schema_migrations WHERE version = 8");
+
+        Assert.Equal(1, await factory.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None));
+
+        Assert.Equal(written, await connection.QueryAsync<(string, long, long, long, string, long, string, long)>(Cells));
+    }
+
+    [Fact]
     public async Task A_store_that_cannot_be_opened_answers_503_over_rest_and_unavailable_over_grpc()
     {
         var directory = Directory.CreateTempSubdirectory("analytics-gone-").FullName;
