@@ -391,6 +391,9 @@ EXEC sp_getapplock @Resource = N'analytics-schema-migrations', @LockMode = N'Exc
 DELETE FROM dbo.login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
     SELECT TOP (@Keep) t.hashed_token FROM dbo.login_tokens t WHERE t.user_id = @UserId ORDER BY t.created_at DESC)
 
+-- ReadSyncState (@Stream)
+SELECT stream AS Stream, resume_token AS ResumeToken, watermark AS Watermark, applied_at AS AppliedAt FROM sync_state WHERE stream = @Stream
+
 -- ReadinessCheck (no parameters)
 SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.report_counts), (SELECT TOP 1 1 FROM dbo.report_counts_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
 
@@ -582,6 +585,12 @@ GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
+
+-- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
+UPDATE dbo.sync_state WITH (UPDLOCK, HOLDLOCK) SET resume_token = @ResumeToken, watermark = @Watermark, applied_at = @AppliedAt
+WHERE stream = @Stream;
+IF @@ROWCOUNT = 0
+    INSERT INTO dbo.sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt);
 
 -- ScanByStatus (@Start, @End)
 SELECT COUNT_BIG(*) AS Total, COALESCE(SUM(CAST(r.is_open AS bigint)), 0) AS [Open], COALESCE(SUM(CAST(r.is_queued AS bigint)), 0) AS Queued,

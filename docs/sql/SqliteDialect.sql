@@ -283,6 +283,9 @@ SELECT COUNT(*) FROM schema_migrations WHERE version = @Version
 DELETE FROM login_tokens WHERE user_id = @UserId AND hashed_token NOT IN (
     SELECT hashed_token FROM login_tokens WHERE user_id = @UserId ORDER BY created_at DESC LIMIT @Keep)
 
+-- ReadSyncState (@Stream)
+SELECT stream AS Stream, resume_token AS ResumeToken, watermark AS Watermark, applied_at AS AppliedAt FROM sync_state WHERE stream = @Stream
+
 -- ReadinessCheck (no parameters)
 SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM report_counts LIMIT 1), (SELECT 1 FROM report_counts_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
 
@@ -457,6 +460,10 @@ GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
+
+-- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
+INSERT INTO sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt)
+ON CONFLICT (stream) DO UPDATE SET resume_token = excluded.resume_token, watermark = excluded.watermark, applied_at = excluded.applied_at
 
 -- ScanByStatus (@Start, @End)
 SELECT COUNT(*) AS Total, COALESCE(SUM(r.is_open), 0) AS Open, COALESCE(SUM(r.is_queued), 0) AS Queued,

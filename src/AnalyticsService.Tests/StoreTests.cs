@@ -28,7 +28,7 @@ public sealed class StoreTests
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(["department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly",
-            "rooms", "schema_migrations", "store_version", "unit_monitors", "user_roles", "users"], tables);
+            "rooms", "schema_migrations", "store_version", "sync_state", "unit_monitors", "user_roles", "users"], tables);
     }
 
     [Fact]

@@ -273,6 +273,9 @@ public sealed class Trash : ExportCollection<DeletedDocument>
 
     public override string FileName => ExportFiles.Trash;
 
+    /// <summary>The kind of document a collection of the store holds, or null for a collection the store does not keep.</summary>
+    public static DocumentKind? KindOf(string collection) => Kinds.TryGetValue(collection, out var kind) ? kind : null;
+
     protected override DeletedDocument? Read(JsonElement d)
     {
         var id = d.RequiredId();

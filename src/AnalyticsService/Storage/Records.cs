@@ -139,3 +139,12 @@ public enum DocumentKind { Room, User, Role, Permission, Department, UnitMonitor
 
 /// <summary>A document Rocket.Chat deleted: its kind and _id.</summary>
 public sealed record DeletedDocument(DocumentKind Kind, string Id);
+
+/// <summary>Where following MongoDB has got to on one stream: a change stream's resume token, or a poll's watermark.</summary>
+public sealed class SyncState
+{
+    public string Stream { get; set; } = "";
+    public string? ResumeToken { get; set; }
+    public long? Watermark { get; set; }
+    public long AppliedAt { get; set; }
+}

@@ -184,6 +184,13 @@ public abstract class SqlDialect
 
     public abstract BatchStatement<ReportCountDeltaRow> AddToReportCounts { get; }
 
+    /// <summary>Where following MongoDB has got to on one stream (sync_state), or nothing.</summary>
+    public SqlStatement<StreamParameters> ReadSyncState { get; } =
+        new("SELECT stream AS Stream, resume_token AS ResumeToken, watermark AS Watermark, applied_at AS AppliedAt FROM sync_state WHERE stream = @Stream");
+
+    /// <summary>Records where a stream has got to, in the transaction of the changes it covers.</summary>
+    public abstract SqlStatement<SyncStateParameters> SaveSyncState { get; }
+
     public abstract BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; }
 
     /// <summary>Stored rooms in id order after @After, @Size of them: how migration 8 fills the report cells.</summary>

@@ -216,6 +216,13 @@ public sealed partial class SqlServerDialect : SqlDialect
         FROM dbo.report_counts c WHERE c.total <> 0
         """);
 
+    public override SqlStatement<SyncStateParameters> SaveSyncState { get; } = new("""
+        UPDATE dbo.sync_state WITH (UPDLOCK, HOLDLOCK) SET resume_token = @ResumeToken, watermark = @Watermark, applied_at = @AppliedAt
+        WHERE stream = @Stream;
+        IF @@ROWCOUNT = 0
+            INSERT INTO dbo.sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt);
+        """);
+
     public override SqlStatement<IdsParameters> UserNames { get; } = new(
         "SELECT u.id AS Id, u.name AS Name FROM dbo.users u WHERE u.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 

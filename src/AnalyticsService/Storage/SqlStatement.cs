@@ -22,6 +22,10 @@ public sealed record RangeParameters(object Start, object End);
 
 public sealed record PageParameters(string After, int Size);
 
+public sealed record StreamParameters(string Stream);
+
+public sealed record SyncStateParameters(string Stream, string? ResumeToken, long? Watermark, long AppliedAt);
+
 /// <summary>A range's partial hours and whole hours (see RangeSplit), without its whole days.</summary>
 public sealed record HourRangeParameters(object Start, object HeadEnd, object TailStart, object End,
     long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour);

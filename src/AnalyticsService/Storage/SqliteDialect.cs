@@ -195,6 +195,11 @@ public sealed class SqliteDialect : SqlDialect
         FROM report_counts WHERE total <> 0
         """);
 
+    public override SqlStatement<SyncStateParameters> SaveSyncState { get; } = new("""
+        INSERT INTO sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt)
+        ON CONFLICT (stream) DO UPDATE SET resume_token = excluded.resume_token, watermark = excluded.watermark, applied_at = excluded.applied_at
+        """);
+
     public override SqlStatement<IdsParameters> UserNames { get; } = new(
         "SELECT id AS Id, name AS Name FROM users WHERE id IN (SELECT value FROM json_each(@Ids))");
 

@@ -303,6 +303,15 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         }
     }
 
+    /// <summary>Where a stream has got to, read inside this session's transaction.</summary>
+    public async Task<SyncState?> ReadSyncStateAsync(string stream, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<SyncState>(store.Command(Sql.ReadSyncState, new StreamParameters(stream), transaction, cancellationToken));
+
+    /// <summary>Records where a stream has got to: committed with the changes of this session, or not at all.</summary>
+    public Task SaveSyncStateAsync(string stream, string? resumeToken, long? watermark, DateTimeOffset appliedAt, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(store.Command(Sql.SaveSyncState, new SyncStateParameters(stream, resumeToken, watermark, appliedAt.ToUnixTimeMilliseconds()),
+            transaction, cancellationToken));
+
     /// <summary>Commits, with a new store version so that readers know their kept answers are out of date.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
