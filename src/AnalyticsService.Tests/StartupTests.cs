@@ -76,6 +76,9 @@ public sealed class StartupTests : IDisposable
     [InlineData("--dmeo", 2, "Unrecognized command or argument '--dmeo'.")]
     [InlineData("generate --rooms 1 --out x --bogus 3", 2, "Unrecognized command or argument '--bogus'.")]
     [InlineData("import", 2, "Required argument 'dir' missing for command: 'import'.")]
+    [InlineData("sync --help", 0, "--mongo")]
+    [InlineData("sync", 2, "Option '--mongo' is required.")]
+    [InlineData("sync --mongo http://not-mongo", 1, "Sync:MongoUrl must be a mongodb:// or mongodb+srv:// URL.")]
     public async Task The_command_line_says_what_it_does_and_never_starts_a_server_on_a_mistake(string arguments, int exit, string said)
     {
         var (code, output, errors) = await ServiceProcess.RunToExitAsync(arguments, _directory.Path, ("Database__CreateIfMissing", "true"));

@@ -1,5 +1,6 @@
 using AnalyticsService.Cli;
 using AnalyticsService.Hosting;
+using AnalyticsService.Sync;
 
 CommandLine commandLine;
 try
@@ -11,6 +12,8 @@ try
             return await ImportTool.RunAsync(commandLine, Console.Out, Console.Error);
         case Command.Generate:
             return GenerateTool.Run(commandLine, Console.Out, TimeProvider.System);
+        case Command.Sync:
+            return await SyncTool.RunAsync(commandLine, Console.Error);
         case Command.Help:
             Console.Out.Write(commandLine.HelpText);
             return 0;
@@ -29,6 +32,7 @@ builder.Services
     .AddRateLimits(builder.Configuration)
     .AddAnalyticsTelemetry(builder.Configuration)
     .AddAnalyticsApi()
+    .AddAnalyticsSync(builder.Configuration)
     .AddDemo(commandLine);
 
 var app = builder.Build();

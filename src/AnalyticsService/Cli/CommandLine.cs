@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace AnalyticsService.Cli;
 
-public enum Command { Serve, Import, Generate, Help }
+public enum Command { Serve, Import, Generate, Sync, Help }
 
 /// <summary>
 /// The command line, read with System.CommandLine: the service (with --demo), import and generate, each with --help.
@@ -19,6 +19,7 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
     // Options keep their text: the tools check their values themselves, with messages that name them.
     private static readonly Option<bool> Demo_ = new("--demo") { Description = "Seed an empty store with a generated month of conversations and print a login token." };
     private static readonly Option<bool> SkipInvalid = new("--skip-invalid") { Description = "Import around documents that cannot be read, and list them." };
+    private static readonly Option<string> Mongo = new("--mongo") { Description = "The URL of Rocket.Chat's MongoDB (mongodb://host/rocketchat?replicaSet=rs0).", Required = true };
     private static readonly Argument<string> Directory = new("dir") { Description = "The folder of the mongoexport files (one per collection, named after it)." };
     private static readonly (string Name, string Description)[] GenerateOptions =
     [
@@ -37,7 +38,7 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
 
     /// <summary>A short reminder of the commands, after a usage error.</summary>
     public const string Usage = "usage: AnalyticsService [--demo] [configuration...] | import <dir> [--skip-invalid] [configuration...] | " +
-        "generate --rooms N --out <dir> [options]   (--help for more)";
+        "generate --rooms N --out <dir> [options] | sync --mongo <url> [configuration...]   (--help for more)";
 
     private static RootCommand Describe(Dictionary<string, Option<string>> generateOptions)
     {
@@ -46,6 +47,9 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
             Directory, SkipInvalid,
         };
         import.TreatUnmatchedTokensAsErrors = false; // configuration, checked below
+        var sync = new System.CommandLine.Command("sync", "Follow Rocket.Chat's MongoDB into the configured store until stopped: a full load first, " +
+            "then its change stream (docs/sync.md).") { Mongo };
+        sync.TreatUnmatchedTokensAsErrors = false; // configuration, checked below
         var generate = new System.CommandLine.Command("generate", "Write a generated workspace as mongoexport files.");
         foreach (var (name, description) in GenerateOptions)
         {
@@ -56,13 +60,14 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
         var root = new RootCommand("Analytics: the omnichannel Reports page of Rocket.Chat, over gRPC and REST. Without a command, runs the service; " +
             "configuration may follow as --Section:Key=value.")
         {
-            Demo_, import, generate,
+            Demo_, import, generate, sync,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         // Actions do nothing here: Program runs what the parse says (and System.CommandLine then needs no subcommand).
         root.SetAction(_ => 0);
         import.SetAction(_ => 0);
         generate.SetAction(_ => 0);
+        sync.SetAction(_ => 0);
         return root;
     }
 
@@ -84,6 +89,7 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
         {
             "import" => Command.Import,
             "generate" => Command.Generate,
+            "sync" => Command.Sync,
             _ => Command.Serve,
         };
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -96,6 +102,8 @@ public sealed record CommandLine(Command Command, string[] HostArguments, IReadO
             if (result.GetValue(SkipInvalid))
                 options["--skip-invalid"] = "true";
         }
+        if (command == Command.Sync)
+            options["--mongo"] = result.GetValue(Mongo)!;
         foreach (var (name, option) in generateOptions)
         {
             if (result.GetResult(option) is { Implicit: false } && result.GetValue(option) is { } value)

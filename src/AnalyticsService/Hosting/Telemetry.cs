@@ -20,7 +20,7 @@ public sealed class TelemetryOptions
 
 /// <summary>
 /// The service's own measurements, as OpenTelemetry meters: calls per report and outcome with their duration, answers
-/// served from memory or read from the store, store-version reads, and rows imported.
+/// served from memory or read from the store, store-version reads, rows imported and synced, and the sync's lag.
 /// </summary>
 public sealed class AnalyticsMetrics : IDisposable
 {
@@ -32,6 +32,8 @@ public sealed class AnalyticsMetrics : IDisposable
     private readonly Counter<long> _answers;
     private readonly Counter<long> _versionReads;
     private readonly Counter<long> _rowsImported;
+    private readonly Counter<long> _rowsSynced;
+    private double? _syncLagSeconds;
 
     public AnalyticsMetrics(IMeterFactory meters)
     {
@@ -41,6 +43,9 @@ public sealed class AnalyticsMetrics : IDisposable
         _answers = _meter.CreateCounter<long>("analytics.answers", "{answer}", "Answers served from memory (kept, still current) or read from the store.");
         _versionReads = _meter.CreateCounter<long>("analytics.store_version.reads", "{read}", "Reads of the store version (to know whether kept answers still hold).");
         _rowsImported = _meter.CreateCounter<long>("analytics.rows.imported", "{row}", "Documents written to the store by import, per collection.");
+        _rowsSynced = _meter.CreateCounter<long>("analytics.rows.synced", "{row}", "Documents written or deleted by following MongoDB.");
+        _meter.CreateObservableGauge("analytics.sync.lag", () => _syncLagSeconds is { } lag ? [new Measurement<double>(lag)] : Array.Empty<Measurement<double>>(),
+            "s", "Now minus the time of the newest change applied from MongoDB.");
     }
 
     public void Call(string report, string outcome, TimeSpan duration)
@@ -55,6 +60,13 @@ public sealed class AnalyticsMetrics : IDisposable
     public void StoreVersionRead() => _versionReads.Add(1);
 
     public void RowsImported(string collection, long rows) => _rowsImported.Add(rows, new KeyValuePair<string, object?>("collection", collection));
+
+    public void RowsSynced(long rows) => _rowsSynced.Add(rows);
+
+    public void SyncLag(TimeSpan lag) => _syncLagSeconds = lag.TotalSeconds;
+
+    /// <summary>The newest lag recorded, for the readiness answer; null before any change was applied.</summary>
+    public TimeSpan? LastSyncLag => _syncLagSeconds is { } lag ? TimeSpan.FromSeconds(lag) : null;
 
     public void Dispose() => _meter.Dispose();
 }

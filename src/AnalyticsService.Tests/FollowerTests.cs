@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AnalyticsService.Storage;
+using AnalyticsService.Sync;
+using AnalyticsService.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+
+namespace AnalyticsService.Tests;
+
+/// <summary>
+/// The follower's loop over a scripted source (what the driver hands over, as MongoDB writes it): a full load on an empty
+/// store, then the change stream from the recorded position; a lost position answered by a full load; failures retried
+/// with back-off, waited on a clock that records each wait instead of passing time.
+/// </summary>
+public sealed class FollowerTests
+{
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    private static string Room(string id, string ts, string more = "") => $$"""{"_id":"{{id}}","t":"l","ts":{"$date":"{{ts}}"}{{more}}}""";
+
+    private static string Insert(string token, string collection, string document) =>
+        $$"""{"_id":{"_data":"{{token}}"},"operationType":"insert","ns":{"db":"rocketchat","coll":"{{collection}}"},"documentKey":{"_id":"x"},"fullDocument":{{document}}}""";
+
+    /// <summary>A source that serves fixed collections and, per position, a script of what its stream does.</summary>
+    private sealed class ScriptedSource : IChangeSource
+    {
+        public Dictionary<string, List<string>> Collections { get; } = new(StringComparer.Ordinal);
+        public Queue<string> Positions { get; } = new();
+        public ConcurrentQueue<string> Watched { get; } = new();
+
+        /// <summary>Per watch call, in order: batches to hand over, or an exception to throw; after the script, the stream waits.</summary>
+        public Queue<Func<IReadOnlyList<IReadOnlyList<string>>>> Streams { get; } = new();
+
+        public TaskCompletionSource Idle { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> PositionNowAsync(CancellationToken cancellationToken) => Task.FromResult(Positions.Dequeue());
+
+        public async IAsyncEnumerable<JsonElement> ReadAllAsync(string collection, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            foreach (var document in Collections.GetValueOrDefault(collection) ?? [])
+                yield return Json(document);
+        }
+
+        public async IAsyncEnumerable<IReadOnlyList<JsonElement>> WatchAsync(string position, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Watched.Enqueue(position);
+            if (Streams.TryDequeue(out var script))
+            {
+                foreach (var batch in script())
+                    yield return batch.Select(Json).ToList();
+            }
+            else
+            {
+                Idle.TrySetResult(); // a stream with nothing more to say waits, as a change stream does
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A clock whose timers fire at once, recording how long each was asked to wait.</summary>
+    private sealed class RecordingClock : TimeProvider
+    {
+        public ConcurrentQueue<TimeSpan> Waits { get; } = new();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Waits.Enqueue(dueTime);
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new NoTimer();
+        }
+
+        private sealed class NoTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Run : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public Run(AnalyticsFactory factory, ScriptedSource source, TimeProvider clock, ConcurrentQueue<string> logs)
+        {
+            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), factory.Writer, clock, new ListLogger(logs));
+            _running = Task.Run(() => follower.RunAsync(_stop.Token));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _running.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    private sealed class ListLogger(ConcurrentQueue<string> lines) : ILogger<MongoFollower>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+    }
+
+    private static async Task<List<string>> RoomIdsAsync(AnalyticsFactory factory)
+    {
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        return (await connection.QueryAsync<string>("SELECT id FROM rooms ORDER BY id")).ToList();
+    }
+
+    private static async Task<string?> PositionAsync(AnalyticsFactory factory)
+    {
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        return await connection.ExecuteScalarAsync<string?>("SELECT resume_token FROM sync_state WHERE stream = 'changes'");
+    }
+
+    [Fact]
+    public async Task An_empty_store_is_loaded_in_full_then_follows_the_stream_from_the_position_taken_before_the_load()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+        var source = new ScriptedSource();
+        source.Collections["rocketchat_room"] = [Room("r1", "2020-09-10T10:00:00Z"), Room("r2", "2020-09-10T11:00:00Z"), Room("c1", "2020-09-10T11:00:00Z").Replace("\"l\"", "\"c\"")];
+        source.Collections["rocketchat__trash"] = ["""{"_id":"r2","__collection__":"rocketchat_room","_deletedAt":{"$date":"2020-09-11T00:00:00Z"}}"""];
+        source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1700000000,"i":1}}}""");
+        source.Streams.Enqueue(() => [[Insert("T1", "rocketchat_room", Room("r3", "2020-09-10T12:00:00Z"))]]);
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, TimeProvider.System, logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["r1", "r3"], await RoomIdsAsync(factory)); // r2 is in the trash; c1 is no omnichannel room
+        Assert.Equal(["""{"startAtOperationTime":{"$timestamp":{"t":1700000000,"i":1}}}""", """{"_data":"T1"}"""], source.Watched);
+        Assert.Equal("""{"_data":"T1"}""", await PositionAsync(factory));
+        Assert.Contains("Information: Loaded rocketchat_room: 3 documents, 0 that could not be read.", logs);
+    }
+
+    [Fact]
+    public async Task A_position_the_server_no_longer_has_is_answered_by_a_full_load_and_a_log_line()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+        await using (var session = await factory.Writer.BeginAsync())
+        {
+            await session.SaveSyncStateAsync(MongoFollower.Stream, """{"_data":"OLD"}""", null, DateTimeOffset.UnixEpoch, CancellationToken.None);
+            await session.CommitAsync(CancellationToken.None);
+        }
+        var source = new ScriptedSource();
+        source.Collections["rocketchat_room"] = [Room("r1", "2020-09-10T10:00:00Z")];
+        source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1700000500,"i":1}}}""");
+        source.Streams.Enqueue(() => throw new ChangeHistoryLostException("ChangeStreamHistoryLost"));
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, TimeProvider.System, logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["r1"], await RoomIdsAsync(factory));
+        Assert.Equal(["""{"_data":"OLD"}""", """{"startAtOperationTime":{"$timestamp":{"t":1700000500,"i":1}}}"""], source.Watched);
+        Assert.Contains(logs, line => line.StartsWith("Warning: MongoDB no longer holds the changes after the stored position (ChangeStreamHistoryLost): loading every collection again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Failures_are_retried_with_growing_waits_and_no_change_is_lost()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+        var source = new ScriptedSource();
+        source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1,"i":1}}}""");
+        source.Streams.Enqueue(() => [[Insert("T1", "rocketchat_room", Room("r1", "2020-09-10T10:00:00Z"))]]);
+        source.Streams.Enqueue(() => throw new IOException("connection reset"));
+        source.Streams.Enqueue(() => throw new TimeoutException("server selection timed out"));
+        source.Streams.Enqueue(() => throw new IOException("connection refused"));
+        source.Streams.Enqueue(() => [[Insert("T2", "rocketchat_room", Room("r2", "2020-09-10T11:00:00Z"))]]);
+        var clock = new RecordingClock();
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, clock, logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], clock.Waits);
+        Assert.Equal(["r1", "r2"], await RoomIdsAsync(factory));
+        // Each watch after a failure starts from the last change applied.
+        Assert.Equal(["""{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T2"}"""], source.Watched.Skip(1));
+        Assert.Contains("Warning: Following MongoDB failed (TimeoutException: server selection timed out); trying again in 2 s.", logs);
+    }
+
+    [Fact]
+    public async Task BSON_as_the_driver_hands_it_over_is_stored_as_the_importer_stores_mongoexport_files()
+    {
+        // The types Rocket.Chat's documents hold: ObjectId, dates, booleans, 64-bit integers, null, nested documents, arrays.
+        var document = new BsonDocument
+        {
+            { "_id", new ObjectId("5f5a0e3c8e0b2a0001a1b2c3") }, { "t", "l" }, { "ts", new BsonDateTime(1599732000000) },
+            { "open", true }, { "servedBy", new BsonDocument { { "_id", "a1" }, { "username", "ann" } } }, { "departmentId", BsonNull.Value },
+            { "metrics", new BsonDocument("chatDuration", new BsonInt64(300)) }, { "tags", new BsonArray { "vip" } },
+        };
+        var change = new BsonDocument
+        {
+            { "_id", new BsonDocument("_data", "826500") }, { "operationType", "insert" },
+            { "ns", new BsonDocument { { "db", "rocketchat" }, { "coll", "rocketchat_room" } } },
+            { "documentKey", new BsonDocument("_id", new ObjectId("5f5a0e3c8e0b2a0001a1b2c3")) }, { "fullDocument", document },
+        };
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+
+        await new ChangeApplier(factory.Writer, TimeProvider.System).ApplyAsync("changes", [ChangeEvent.Parse(MongoChangeSource.ToJson(change))], CancellationToken.None);
+
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        Assert.Equal(("5f5a0e3c8e0b2a0001a1b2c3", 1599732000000L, 2L, "a1", 1L, 300.0, """["vip"]""", 1L, 1L), await connection.QuerySingleAsync<(string, long, long, string, long, double, string, long, long)>(
+            "SELECT id, ts, served_by_kind, served_by_id, department_kind, chat_duration, tags, is_open, is_closed FROM rooms"));
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace AnalyticsService.Sync;
+
+/// <summary>
+/// What following Rocket.Chat's MongoDB needs of it, in the Extended JSON the importer reads: every document of a
+/// collection (a full load), and the change events of the database from a position on. MongoChangeSource is the
+/// driver's; tests give events as MongoDB writes them.
+/// </summary>
+public interface IChangeSource
+{
+    /// <summary>The position of "now", taken before a full load so that nothing written during it is missed.</summary>
+    Task<string> PositionNowAsync(CancellationToken cancellationToken);
+
+    IAsyncEnumerable<JsonElement> ReadAllAsync(string collection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Batches of change events after a position (a resume token, or a position of "now"), with fullDocument looked up
+    /// for updates. Throws <see cref="ChangeHistoryLostException"/> when the server no longer holds the position.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<JsonElement>> WatchAsync(string position, CancellationToken cancellationToken);
+}
+
+/// <summary>The server no longer has the changes after the stored position (its oplog rolled over): only a full load can catch up.</summary>
+public sealed class ChangeHistoryLostException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,109 @@
+using AnalyticsService.Import;
+using AnalyticsService.Storage;
+
+namespace AnalyticsService.Sync;
+
+/// <summary>
+/// Keeps the store in step with Rocket.Chat's MongoDB (docs/sync.md): a full load when the store holds no position, then
+/// the change stream from the stored resume token, each batch applied with its token in one transaction. A position the
+/// server no longer has is answered by a full load again, while the service keeps serving; a lost connection by retries
+/// with back-off. It never exits on its own and never skips a change.
+/// </summary>
+public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, StoreWriter writer, TimeProvider clock,
+    ILogger<MongoFollower> logger, Hosting.AnalyticsMetrics? metrics = null)
+{
+    /// <summary>The sync_state row of the database's change stream.</summary>
+    public const string Stream = "changes";
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <summary>Raised after each batch of changes and each full load is committed (for tests and diagnostics).</summary>
+    public event Action? Committed;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var position = await StoredPositionAsync(cancellationToken);
+                if (position is null)
+                {
+                    logger.LogInformation("The store holds no sync position: loading every collection from MongoDB.");
+                    position = await FullLoadAsync(cancellationToken);
+                }
+                await foreach (var batch in source.WatchAsync(position, cancellationToken))
+                {
+                    var applied = await applier.ApplyAsync(Stream, batch.Select(ChangeEvent.Parse).ToList(), cancellationToken);
+                    failures = 0;
+                    metrics?.RowsSynced(applied.Counts.Inserted + applied.Counts.Updated + applied.Counts.Removed);
+                    if (applied.NewestChange is { } newest)
+                        metrics?.SyncLag(clock.GetUtcNow() - newest);
+                    foreach (var problem in applied.Invalid)
+                        logger.LogWarning("A change could not be read and was passed over: {Problem}", problem);
+                    Committed?.Invoke();
+                }
+            }
+            catch (ChangeHistoryLostException ex)
+            {
+                logger.LogWarning("MongoDB no longer holds the changes after the stored position ({Reason}): loading every collection again; the service keeps answering meanwhile.",
+                    ex.Message);
+                await FullLoadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                failures++;
+                var wait = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
+                // The type and message only (the driver's name servers, never the password of the connection string).
+                logger.LogWarning("Following MongoDB failed ({ExceptionType}: {Message}); trying again in {Seconds} s.",
+                    ex.GetType().Name, ex.Message, wait.TotalSeconds);
+                await Task.Delay(wait, clock, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every document of each collection the store keeps (the trash last, for what was deleted), each collection in
+    /// one transaction; the position taken before it is recorded with the last, so a load cut short starts again.
+    /// </summary>
+    public async Task<string> FullLoadAsync(CancellationToken cancellationToken)
+    {
+        var position = await source.PositionNowAsync(cancellationToken);
+        foreach (var collection in ExportCollection.All())
+        {
+            var name = ExportFiles.Collection(collection.FileName);
+            await using var session = await writer.BeginAsync(cancellationToken);
+            var (documents, invalid) = (0L, 0L);
+            await foreach (var document in source.ReadAllAsync(name, cancellationToken))
+            {
+                documents++;
+                try
+                {
+                    collection.Add(document);
+                }
+                catch (DocumentException)
+                {
+                    invalid++;
+                }
+                if (collection.Pending >= Importer.BatchSize)
+                    await collection.TakeBatch()!(session, cancellationToken);
+            }
+            if (collection.TakeBatch() is { } last)
+                await last(session, cancellationToken);
+            if (collection is Trash)
+                await session.SaveSyncStateAsync(Stream, position, null, clock.GetUtcNow(), cancellationToken);
+            await session.CommitAsync(cancellationToken);
+            metrics?.RowsSynced(documents - invalid);
+            logger.LogInformation("Loaded {Collection}: {Documents} documents, {Invalid} that could not be read.", name, documents, invalid);
+        }
+        Committed?.Invoke();
+        return position;
+    }
+
+    private async Task<string?> StoredPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await writer.BeginAsync(cancellationToken);
+        return (await session.ReadSyncStateAsync(Stream, cancellationToken))?.ResumeToken;
+    }
+}
