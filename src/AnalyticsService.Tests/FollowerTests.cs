@@ -41,6 +41,30 @@ public sealed class FollowerTests
 
         public TaskCompletionSource Idle { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public bool ChangeStreams { get; init; } = true;
+
+        /// <summary>Each poll of a collection: its name, the field and the time asked from.</summary>
+        public ConcurrentQueue<(string Collection, string Field, long Since)> Polled { get; } = new();
+
+        public Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken) => Task.FromResult(ChangeStreams);
+
+        public async IAsyncEnumerable<IReadOnlyList<JsonElement>> ChangedSinceAsync(string collection, string field, long since,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (collection == "rocketchat__trash" && Polled.Any(p => p.Collection == collection))
+            {
+                Polled.Enqueue((collection, field, since));
+                Idle.TrySetResult(); // the end of the second round (the trash is polled last): the test has seen two
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            Polled.Enqueue((collection, field, since));
+            var changed = (Collections.GetValueOrDefault(collection) ?? []).Select(Json)
+                .Where(d => d.TryGetProperty(field, out var at) && DateTimeOffset.Parse(at.GetProperty("$date").GetString()!).ToUnixTimeMilliseconds() >= since)
+                .ToList();
+            if (changed.Count > 0)
+                yield return changed;
+        }
+
         public Task<string> PositionNowAsync(CancellationToken cancellationToken) => Task.FromResult(Positions.Dequeue());
 
         public async IAsyncEnumerable<JsonElement> ReadAllAsync(string collection, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -192,6 +216,32 @@ public sealed class FollowerTests
         // Each watch after a failure starts from the last change applied.
         Assert.Equal(["""{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T1"}""", """{"_data":"T2"}"""], source.Watched.Skip(1));
         Assert.Contains("Warning: Following MongoDB failed (TimeoutException: server selection timed out); trying again in 2 s.", logs);
+    }
+
+    [Fact]
+    public async Task A_standalone_server_is_polled_by_updatedAt_and_deletedAt_with_a_watermark_kept_per_collection()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+        var source = new ScriptedSource { ChangeStreams = false };
+        source.Collections["rocketchat_room"] =
+        [
+            Room("r1", "2020-09-10T10:00:00Z", ""","_updatedAt":{"$date":"2023-11-14T10:00:00Z"}"""),
+            Room("r2", "2020-09-10T11:00:00Z", ""","_updatedAt":{"$date":"2023-11-14T10:00:05Z"}"""),
+        ];
+        source.Collections["rocketchat__trash"] = ["""{"_id":"r1","__collection__":"rocketchat_room","_deletedAt":{"$date":"2023-11-14T10:00:09Z"}}"""];
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, new RecordingClock(), logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["r2"], await RoomIdsAsync(factory));
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        Assert.Equal([("poll:rocketchat__trash", 1699956009000L), ("poll:rocketchat_room", 1699956005000L)],
+            await connection.QueryAsync<(string, long)>("SELECT stream, watermark FROM sync_state WHERE watermark IS NOT NULL ORDER BY stream"));
+        // The second round asks for rooms from the newest _updatedAt the first applied.
+        Assert.Contains(("rocketchat_room", "_updatedAt", 1699956005000L), source.Polled);
+        Assert.Contains(("rocketchat__trash", "_deletedAt", long.MinValue / 2), source.Polled);
     }
 
     [Fact]

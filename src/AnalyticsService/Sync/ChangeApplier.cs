@@ -13,7 +13,8 @@ public readonly record struct AppliedChanges(UpsertCounts Counts, int Ignored, I
 /// </summary>
 public sealed class ChangeApplier(StoreWriter writer, TimeProvider clock)
 {
-    public async Task<AppliedChanges> ApplyAsync(string stream, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
+    /// <summary>Applies the events and records, with them, the last one's resume token, or the poll's watermark when given.</summary>
+    public async Task<AppliedChanges> ApplyAsync(string stream, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken, long? watermark = null)
     {
         if (events.Count == 0)
             return new AppliedChanges(default, 0, [], null);
@@ -67,7 +68,7 @@ public sealed class ChangeApplier(StoreWriter writer, TimeProvider clock)
             }
         }
         await FlushAsync();
-        await session.SaveSyncStateAsync(stream, events[^1].ResumeToken, null, clock.GetUtcNow(), cancellationToken);
+        await session.SaveSyncStateAsync(stream, watermark is null ? events[^1].ResumeToken : null, watermark, clock.GetUtcNow(), cancellationToken);
         await session.CommitAsync(cancellationToken);
         return new AppliedChanges(counts, ignored, invalid, newest);
     }

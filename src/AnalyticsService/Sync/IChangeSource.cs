@@ -19,6 +19,15 @@ public interface IChangeSource
     /// for updates. Throws <see cref="ChangeHistoryLostException"/> when the server no longer holds the position.
     /// </summary>
     IAsyncEnumerable<IReadOnlyList<JsonElement>> WatchAsync(string position, CancellationToken cancellationToken);
+
+    /// <summary>Whether the deployment has change streams (a replica set or a sharded cluster); a standalone server is polled.</summary>
+    Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The documents of a collection stamped at or after a time (Unix milliseconds of <paramref name="field"/>:
+    /// _updatedAt, or _deletedAt for the trash), in that field's order, in batches.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<JsonElement>> ChangedSinceAsync(string collection, string field, long since, CancellationToken cancellationToken);
 }
 
 /// <summary>The server no longer has the changes after the stored position (its oplog rolled over): only a full load can catch up.</summary>

@@ -90,6 +90,26 @@ public sealed class MongoChangeSource : IChangeSource
         }
     }
 
+    public async Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken)
+    {
+        var hello = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
+        return hello.Contains("setName") || hello.GetValue("msg", "").AsString == "isdbgrid";
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<JsonElement>> ChangedSinceAsync(string collection, string field, long since,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument(field, new BsonDocument("$gte", new BsonDateTime(since)));
+        using var cursor = await Database.GetCollection<BsonDocument>(collection).FindAsync(filter,
+            new FindOptions<BsonDocument> { Sort = new BsonDocument(field, 1), BatchSize = 2_000 }, cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            var batch = cursor.Current.Select(ToJson).ToList();
+            if (batch.Count > 0)
+                yield return batch;
+        }
+    }
+
     /// <summary>A BSON document as the relaxed Extended JSON the importer reads.</summary>
     public static JsonElement ToJson(BsonDocument document)
     {

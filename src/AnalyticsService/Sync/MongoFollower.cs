@@ -27,6 +27,13 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
         {
             try
             {
+                if (!await source.HasChangeStreamsAsync(cancellationToken))
+                {
+                    await PollAsync(cancellationToken);
+                    failures = 0;
+                    await Task.Delay(PollInterval, clock, cancellationToken);
+                    continue;
+                }
                 var position = await StoredPositionAsync(cancellationToken);
                 if (position is null)
                 {
@@ -101,9 +108,43 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
         return position;
     }
 
-    private async Task<string?> StoredPositionAsync(CancellationToken cancellationToken)
+    private async Task<string?> StoredPositionAsync(CancellationToken cancellationToken) => (await StateAsync(Stream, cancellationToken))?.ResumeToken;
+
+    private async Task<SyncState?> StateAsync(string stream, CancellationToken cancellationToken)
     {
         await using var session = await writer.BeginAsync(cancellationToken);
-        return (await session.ReadSyncStateAsync(Stream, cancellationToken))?.ResumeToken;
+        return await session.ReadSyncStateAsync(stream, cancellationToken);
+    }
+
+    /// <summary>How often a standalone server (no change streams) is asked for what changed.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A standalone server: each collection's documents stamped at or after its watermark (_updatedAt, which Rocket.Chat
+    /// sets on every write; _deletedAt for the trash), applied in batches with the newest stamp as the new watermark in
+    /// the same transaction. "At or after": documents stamped in the watermark's millisecond are read again, never missed.
+    /// </summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        foreach (var collection in ExportCollection.All())
+        {
+            var name = ExportFiles.Collection(collection.FileName);
+            var field = collection is Trash ? "_deletedAt" : "_updatedAt";
+            var stream = "poll:" + name;
+            var since = (await StateAsync(stream, cancellationToken))?.Watermark ?? long.MinValue / 2;
+            await foreach (var batch in source.ChangedSinceAsync(name, field, since, cancellationToken))
+            {
+                var events = batch.Select(document => new ChangeEvent("", collection is Trash ? "insert" : "replace", name, null, document,
+                    document.OptionalDate(field))).ToList();
+                var newest = events.Max(e => e.WallTime) is { } at ? at.ToUnixTimeMilliseconds() : since;
+                var applied = await applier.ApplyAsync(stream, events, cancellationToken, Math.Max(newest, since));
+                metrics?.RowsSynced(applied.Counts.Inserted + applied.Counts.Updated + applied.Counts.Removed);
+                if (applied.NewestChange is { } change)
+                    metrics?.SyncLag(clock.GetUtcNow() - change);
+                foreach (var problem in applied.Invalid)
+                    logger.LogWarning("A change could not be read and was passed over: {Problem}", problem);
+            }
+        }
+        Committed?.Invoke();
     }
 }
