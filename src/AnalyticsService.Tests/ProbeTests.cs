@@ -2,6 +2,7 @@ using AnalyticsService.Tests.Infrastructure;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AnalyticsService.Tests;
@@ -55,5 +56,20 @@ public sealed class ProbeTests
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal((200, 503, "Unhealthy"), await ProbeAsync());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await NextGrpcStatusAsync(HealthCheckResponse.Types.ServingStatus.NotServing));
+    }
+
+    [Fact]
+    public async Task While_following_MongoDB_readiness_says_how_far_behind_the_store_was_at_the_newest_batch()
+    {
+        var clock = new FakeTimeProvider();
+        await using var factory = new AnalyticsFactory().WithClock(clock);
+        var client = await factory.RestAsync();
+        Assert.Equal("Healthy", (await client.GetAsync("/healthz/ready").ReadAsync()).Body);
+
+        // What the follower records after each batch (MongoFollower; docs/sync.md).
+        factory.Services.GetRequiredService<Hosting.AnalyticsMetrics>().SyncLag(TimeSpan.FromMilliseconds(2_540));
+        clock.Advance(TimeSpan.FromSeconds(1)); // past the reused answer's bound
+
+        Assert.Equal((200, "text/plain", "Healthy\nsync lag: 2.5 s"), await client.GetAsync("/healthz/ready").ReadAsync());
     }
 }

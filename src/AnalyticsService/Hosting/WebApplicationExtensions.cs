@@ -23,6 +23,7 @@ public static class WebApplicationExtensions
         app.MapHealthChecks("/healthz/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ServiceCollectionExtensions.ReadyTag),
+            ResponseWriter = StoreHealthCheck.WriteAsync,
         });
         return app;
     }
