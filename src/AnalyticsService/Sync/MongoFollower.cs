@@ -42,13 +42,8 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
                 }
                 await foreach (var batch in source.WatchAsync(position, cancellationToken))
                 {
-                    var applied = await applier.ApplyAsync(Stream, batch.Select(ChangeEvent.Parse).ToList(), cancellationToken);
+                    Record(await applier.ApplyAsync(Stream, batch.Select(ChangeEvent.Parse).ToList(), cancellationToken));
                     failures = 0;
-                    metrics?.RowsSynced(applied.Counts.Inserted + applied.Counts.Updated + applied.Counts.Removed);
-                    if (applied.NewestChange is { } newest)
-                        metrics?.SyncLag(clock.GetUtcNow() - newest);
-                    foreach (var problem in applied.Invalid)
-                        logger.LogWarning("A change could not be read and was passed over: {Problem}", problem);
                     Committed?.Invoke();
                 }
             }
@@ -108,6 +103,16 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
         return position;
     }
 
+    /// <summary>A batch's figures and the documents it passed over.</summary>
+    private void Record(AppliedChanges applied)
+    {
+        metrics?.RowsSynced(applied.Counts.Inserted + applied.Counts.Updated + applied.Counts.Removed);
+        if (applied.NewestChange is { } newest)
+            metrics?.SyncLag(clock.GetUtcNow() - newest);
+        foreach (var problem in applied.Invalid)
+            logger.LogWarning("A change could not be read and was passed over: {Problem}", problem);
+    }
+
     private async Task<string?> StoredPositionAsync(CancellationToken cancellationToken) => (await StateAsync(Stream, cancellationToken))?.ResumeToken;
 
     private async Task<SyncState?> StateAsync(string stream, CancellationToken cancellationToken)
@@ -137,12 +142,7 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
                 var events = batch.Select(document => new ChangeEvent("", collection is Trash ? "insert" : "replace", name, null, document,
                     document.OptionalDate(field))).ToList();
                 var newest = events.Max(e => e.WallTime) is { } at ? at.ToUnixTimeMilliseconds() : since;
-                var applied = await applier.ApplyAsync(stream, events, cancellationToken, Math.Max(newest, since));
-                metrics?.RowsSynced(applied.Counts.Inserted + applied.Counts.Updated + applied.Counts.Removed);
-                if (applied.NewestChange is { } change)
-                    metrics?.SyncLag(clock.GetUtcNow() - change);
-                foreach (var problem in applied.Invalid)
-                    logger.LogWarning("A change could not be read and was passed over: {Problem}", problem);
+                Record(await applier.ApplyAsync(stream, events, cancellationToken, Math.Max(newest, since)));
             }
         }
         Committed?.Invoke();
