@@ -57,9 +57,10 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
             {
                 failures++;
                 var wait = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1)));
-                // The type and message only (the driver's name servers, never the password of the connection string).
+                // The type and the message's first sentence: the driver names servers, never the connection string's
+                // password, but appends its whole view of the cluster, stack traces included.
                 logger.LogWarning("Following MongoDB failed ({ExceptionType}: {Message}); trying again in {Seconds} s.",
-                    ex.GetType().Name, ex.Message, wait.TotalSeconds);
+                    ex.GetType().Name, Brief(ex.Message), wait.TotalSeconds);
                 await Task.Delay(wait, clock, cancellationToken);
             }
         }
@@ -101,6 +102,18 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
         }
         Committed?.Invoke();
         return position;
+    }
+
+    private static string Brief(string message)
+    {
+        var line = message.Split('\n', 2)[0];
+        foreach (var detail in (string[])[" using CompositeServerSelector", " Client view of cluster state"])
+        {
+            var at = line.IndexOf(detail, StringComparison.Ordinal);
+            if (at > 0)
+                line = line[..at];
+        }
+        return line.Length > 300 ? line[..300] + "…" : line;
     }
 
     /// <summary>A batch's figures and the documents it passed over.</summary>
