@@ -117,7 +117,7 @@ public sealed class FollowerTests
 
         public Run(AnalyticsFactory factory, ScriptedSource source, TimeProvider clock, ConcurrentQueue<string> logs)
         {
-            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), factory.Writer, clock, new ListLogger(logs));
+            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), new Import.Importer(factory.Writer), factory.Writer, clock, new ListLogger(logs));
             _running = Task.Run(() => follower.RunAsync(_stop.Token));
         }
 

@@ -30,7 +30,7 @@ public sealed class MongoServerTests
             await rooms.InsertOneAsync(new BsonDocument { { "_id", "r1" }, { "t", "l" }, { "ts", new BsonDateTime(1599732000000) }, { "open", true } });
             await using var factory = new AnalyticsFactory().WithoutDefaults();
             await factory.RestAsync();
-            var follower = new MongoFollower(new MongoChangeSource(url), new ChangeApplier(factory.Writer, TimeProvider.System), factory.Writer,
+            var follower = new MongoFollower(new MongoChangeSource(url), new ChangeApplier(factory.Writer, TimeProvider.System), new Import.Importer(factory.Writer), factory.Writer,
                 TimeProvider.System, NullLogger<MongoFollower>.Instance);
             using var committed = new SemaphoreSlim(0);
             follower.Committed += () => committed.Release();

@@ -5,7 +5,6 @@ using AnalyticsService.Storage;
 
 namespace AnalyticsService.Import;
 
-/// <summary>What an import did with one file.</summary>
 /// <summary>What an import did with one file. Removed: stored rooms whose newer document is no longer omnichannel.</summary>
 public sealed record FileReport(string File, long Imported, long Updated, long Skipped, long Invalid, long Removed = 0);
 
@@ -70,6 +69,19 @@ public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metri
         }
 
         await using (stream)
+            return await ImportDocumentsAsync(name, path, MongoExportReader.ReadAsync(stream, cancellationToken), collection, skipInvalid, invalid, progress,
+                null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a collection's documents in batches inside one transaction, reading and writing at once: from a file, or
+    /// from MongoDB for a full load (whose position is saved by <paramref name="beforeCommit"/> in the same transaction).
+    /// <paramref name="where"/> names the source in errors.
+    /// </summary>
+    public async Task<FileReport> ImportDocumentsAsync(string name, string where, IAsyncEnumerable<ExportDocument> documentsToRead,
+        ExportCollection collection, bool skipInvalid, List<InvalidDocument> invalid, IProgress<ImportProgress>? progress,
+        Func<WriteSession, CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
         await using (var session = await writer.BeginAsync(cancellationToken))
         {
             // Reading and writing overlap: one task parses the file, another writes the batches it hands over.
@@ -81,7 +93,7 @@ public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metri
             var lastReport = TimeSpan.Zero;
             try
             {
-                await foreach (var document in MongoExportReader.ReadAsync(stream, cancellationToken))
+                await foreach (var document in documentsToRead.WithCancellation(cancellationToken))
                 {
                     documents++;
                     var error = document.Error;
@@ -100,7 +112,7 @@ public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metri
                     if (error is not null)
                     {
                         if (!skipInvalid)
-                            throw new ImportException($"{path}:{document.Line}: {error}. Nothing of {name} was imported.");
+                            throw new ImportException($"{where}:{document.Line}: {error}. Nothing of {name} was imported.");
                         invalid.Add(new InvalidDocument(name, document.Line, error));
                         invalidHere++;
                     }
@@ -126,6 +138,8 @@ public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metri
                     await Task.WhenAny(writing); // never leave the writer running on a session about to be disposed
             }
             var counts = await writing;
+            if (beforeCommit is not null)
+                await beforeCommit(session, cancellationToken);
             await session.CommitAsync(cancellationToken);
             progress?.Report(new ImportProgress(name, documents, clock.Elapsed, true));
             metrics?.RowsImported(name, counts.Inserted + counts.Updated + counts.Removed);

@@ -9,7 +9,7 @@ namespace AnalyticsService.Sync;
 /// server no longer has is answered by a full load again, while the service keeps serving; a lost connection by retries
 /// with back-off. It never exits on its own and never skips a change.
 /// </summary>
-public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, StoreWriter writer, TimeProvider clock,
+public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, Importer importer, StoreWriter writer, TimeProvider clock,
     ILogger<MongoFollower> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     /// <summary>The sync_state row of the database's change stream.</summary>
@@ -68,7 +68,8 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
 
     /// <summary>
     /// Reads every document of each collection the store keeps (the trash last, for what was deleted), each collection in
-    /// one transaction; the position taken before it is recorded with the last, so a load cut short starts again.
+    /// one transaction through the importer; the position taken before it is recorded with the last, so a load cut short
+    /// starts again.
     /// </summary>
     public async Task<string> FullLoadAsync(CancellationToken cancellationToken)
     {
@@ -76,32 +77,25 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, S
         foreach (var collection in ExportCollection.All())
         {
             var name = ExportFiles.Collection(collection.FileName);
-            await using var session = await writer.BeginAsync(cancellationToken);
-            var (documents, invalid) = (0L, 0L);
-            await foreach (var document in source.ReadAllAsync(name, cancellationToken))
-            {
-                documents++;
-                try
-                {
-                    collection.Add(document);
-                }
-                catch (DocumentException)
-                {
-                    invalid++;
-                }
-                if (collection.Pending >= Importer.BatchSize)
-                    await collection.TakeBatch()!(session, cancellationToken);
-            }
-            if (collection.TakeBatch() is { } last)
-                await last(session, cancellationToken);
-            if (collection is Trash)
-                await session.SaveSyncStateAsync(Stream, position, null, clock.GetUtcNow(), cancellationToken);
-            await session.CommitAsync(cancellationToken);
-            metrics?.RowsSynced(documents - invalid);
-            logger.LogInformation("Loaded {Collection}: {Documents} documents, {Invalid} that could not be read.", name, documents, invalid);
+            var invalid = new List<InvalidDocument>();
+            // The importer's own loop (reading and writing at once, in batches, one transaction): a full load is an import
+            // whose documents come from MongoDB; one that cannot be read is passed over rather than stopping the load.
+            var report = await importer.ImportDocumentsAsync(name, "mongodb " + name, Documents(name, cancellationToken), collection, skipInvalid: true,
+                invalid, null, collection is Trash ? (session, ct) => session.SaveSyncStateAsync(Stream, position, null, clock.GetUtcNow(), ct) : null,
+                cancellationToken);
+            metrics?.RowsSynced(report.Imported + report.Updated + report.Removed);
+            logger.LogInformation("Loaded {Collection}: {Documents} documents, {Invalid} that could not be read.", name,
+                report.Imported + report.Updated + report.Skipped + report.Invalid, report.Invalid);
         }
         Committed?.Invoke();
         return position;
+    }
+
+    private async IAsyncEnumerable<ExportDocument> Documents(string collection, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var line = 0L;
+        await foreach (var document in source.ReadAllAsync(collection, cancellationToken))
+            yield return new ExportDocument(document, ++line);
     }
 
     private static string Brief(string message)
