@@ -311,7 +311,7 @@ FROM (
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
        COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
@@ -331,7 +331,7 @@ FROM (
     UNION ALL
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
@@ -351,7 +351,7 @@ FROM (
     UNION ALL
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
@@ -375,7 +375,7 @@ SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @
     FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
 UNION ALL
 SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportDayCells (no parameters)
@@ -398,7 +398,7 @@ FROM (
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
        COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportEdgeCells(Department) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
@@ -415,7 +415,7 @@ FROM (
     UNION ALL
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.department_kind <> 1) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportEdgeCells(Source) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
@@ -432,7 +432,7 @@ FROM (
     UNION ALL
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.source_kind <> 0) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- ReportEdgeCells(Tags) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
@@ -453,7 +453,7 @@ SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @
     FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND r.tags_kind = 2
 UNION ALL
 SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
-) s
+) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- RestrictingIds (@UserId)

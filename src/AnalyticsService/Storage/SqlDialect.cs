@@ -168,10 +168,48 @@ public abstract class SqlDialect
     /// A report's cells over a range for a caller who sees every room, one row per key (<see cref="ReportKey"/>): whole days
     /// from report_counts, the whole hours around them from report_counts_hourly, the partial hours from rooms.
     /// </summary>
-    public abstract SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report);
+    public SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) =>
+        (_reportCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true))))[report];
 
     /// <summary>The same without the whole days, for when those are added up in memory (ReportDayTotals).</summary>
-    public abstract SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report);
+    public SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) =>
+        (_reportEdgeCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false))))[report];
+
+    private Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>>? _reportCells;
+    private Dictionary<ReportDimension, SqlStatement<HourRangeParameters>>? _reportEdgeCells;
+
+    /// <summary>How a dialect writes the pieces of a report-cells statement, whose shape is the same in both.</summary>
+    protected sealed record ReportCellsShape(
+        string Schema,                                         // "dbo." or ""
+        Func<ReportDimension, string, string, string> RoomKeys, // the cells of the rooms in [from, to)
+        string One,                                            // a room's count: 1 in the cells' type
+        string Select,                                         // the outer select list
+        string GroupBy);                                       // the outer grouping
+
+    protected abstract ReportCellsShape ReportCellsIn { get; }
+
+    private string ReportCellsSql(ReportDimension report, bool days)
+    {
+        var shape = ReportCellsIn;
+        string Cells(string table, string period, string from, string to) => $"""
+            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {shape.Schema}{table} {period[0]}
+                WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
+            """;
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to)}) k";
+        return $"""
+            SELECT {shape.Select}
+            FROM (
+                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
+                UNION ALL
+                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
+                UNION ALL
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) AS s
+            GROUP BY {shape.GroupBy}
+            """;
+    }
 
     /// <summary>Every non-zero cell of report_counts: what ReportDayTotals loads.</summary>
     public abstract SqlStatement<NoParameters> ReportDayCells { get; }

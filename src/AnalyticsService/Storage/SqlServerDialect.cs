@@ -178,37 +178,8 @@ public sealed partial class SqlServerDialect : SqlDialect
         _ => throw new ArgumentOutOfRangeException(nameof(report)),
     };
 
-    private static string ReportCellsSql(ReportDimension report, bool days)
-    {
-        string Cells(string table, string period, string from, string to) => $"""
-            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM dbo.{table} {period[0]}
-                WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
-            """;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM ({RoomKeys(report, from, to)}) k";
-        return $"""
-            SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
-            FROM (
-                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
-                UNION ALL
-                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
-                UNION ALL
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
-            ) AS s
-            GROUP BY s.k1_kind, {ByBytes("s.k1")}, s.k2_kind, {ByBytes("s.k2")}
-            """;
-    }
-
-    private static readonly Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>> ReportCellStatements =
-        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true)));
-
-    private static readonly Dictionary<ReportDimension, SqlStatement<HourRangeParameters>> ReportEdgeCellStatements =
-        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false)));
-
-    public override SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) => ReportCellStatements[report];
-
-    public override SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) => ReportEdgeCellStatements[report];
+    protected override ReportCellsShape ReportCellsIn { get; } = new("dbo.", RoomKeys, "CAST(1 AS bigint)",
+        "CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total", $"s.k1_kind, {ByBytes("s.k1")}, s.k2_kind, {ByBytes("s.k2")}");
 
     public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
         SELECT CAST(c.report AS bigint) AS Report, CAST(c.day AS bigint) AS Day, CAST(c.k1_kind AS bigint) AS K1Kind, c.k1 AS K1,

@@ -158,37 +158,8 @@ public sealed class SqliteDialect : SqlDialect
         _ => throw new ArgumentOutOfRangeException(nameof(report)),
     };
 
-    private static string ReportCellsSql(ReportDimension report, bool days)
-    {
-        string Cells(string table, string period, string from, string to) => $"""
-            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {table} {period[0]}
-                WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
-            """;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM ({RoomKeys(report, from, to)}) k";
-        return $"""
-            SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
-            FROM (
-                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
-                UNION ALL
-                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
-                UNION ALL
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
-            ) s
-            GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
-            """;
-    }
-
-    private static readonly Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>> ReportCellStatements =
-        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true)));
-
-    private static readonly Dictionary<ReportDimension, SqlStatement<HourRangeParameters>> ReportEdgeCellStatements =
-        Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false)));
-
-    public override SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) => ReportCellStatements[report];
-
-    public override SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) => ReportEdgeCellStatements[report];
+    protected override ReportCellsShape ReportCellsIn { get; } = new("", RoomKeys, "1",
+        "s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total", "s.k1_kind, s.k1, s.k2_kind, s.k2");
 
     public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
         SELECT report AS Report, day AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
