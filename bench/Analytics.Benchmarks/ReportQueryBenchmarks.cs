@@ -36,7 +36,7 @@ public class ReportQueryBenchmarks
     {
         _store = BenchStores.Open(Rooms);
         var versions = new StoreVersionReader(_store);
-        var days = new ReportDayTotals(_store, versions, NullLogger<ReportDayTotals>.Instance);
+        var days = new ReportTotals(_store, versions, NullLogger<ReportTotals>.Instance);
         days.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         _query = new ReportQuery(_store);
         _counts = new ReportCounts(_store, versions, days);

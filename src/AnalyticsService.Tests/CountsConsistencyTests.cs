@@ -232,9 +232,9 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_day_totals_in_memory_give_what_the_report_cells_in_the_store_give()
+    public async Task The_day_and_hour_totals_in_memory_give_what_the_report_cells_in_the_store_give()
     {
-        var days = _factory.Services.GetRequiredService<ReportDayTotals>();
+        var days = _factory.Services.GetRequiredService<ReportTotals>();
         var counts = _factory.Services.GetRequiredService<ReportCounts>();
         var version = await _factory.Services.GetRequiredService<StoreVersionReader>().ReadAsync(CancellationToken.None);
         await days.LoadAsync(CancellationToken.None);

@@ -129,7 +129,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ConversationCounts>();
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<ReportQuery>();
-        services.AddSingleton<ReportDayTotals>();
+        services.AddSingleton<ReportTotals>();
         services.AddSingleton<ReportCounts>();
         services.AddSingleton<ReportLabels>();
         services.AddSingleton<ConversationsBySourceReport>();

@@ -5,18 +5,30 @@ namespace AnalyticsService.Reports;
 
 /// <summary>
 /// The other four reports' counts over a range for a caller who sees every room, one total per key (<see cref="ReportKey"/>),
-/// exact to the millisecond: the whole days added up in memory (<see cref="ReportDayTotals"/>) when it holds the store's
-/// current version, else from report_counts; the whole hours around them from report_counts_hourly; the partial hours
-/// from rooms. Restricted callers are counted from rooms (ReportQuery).
+/// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
+/// store's current version, else from report_counts and report_counts_hourly; the partial hours from rooms. Restricted callers are counted from rooms (ReportQuery).
 /// </summary>
-public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportDayTotals days)
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals days)
 {
     public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
         var version = await versions.ReadAsync(cancellationToken);
-        if (split.FirstDay < split.EndDay && days.At(version) is { } totals)
+        if (split.HasWholeHours && days.At(version) is { } held && held.HoldsHours(report))
+        {
+            // Days and whole hours from memory, only the two partial hours' rooms from the store.
+            var rooms = await CellsAsync(store.Dialect.ReportPartialHourCells(report), new PartialHourParameters(At(split.Start), At(split.HeadEnd),
+                At(split.TailStart), At(split.End)), cancellationToken);
+            if (await versions.ReadAsync(cancellationToken) == version)
+            {
+                held.AddDays(report, split.FirstDay, split.EndDay, rooms);
+                held.AddHours(report, split.FirstHour, split.HeadHourEnd, rooms);
+                held.AddHours(report, split.TailHourStart, split.EndHour, rooms);
+                return NonZero(rooms);
+            }
+        }
+        else if (split.FirstDay < split.EndDay && days.At(version) is { } totals)
         {
             var edges = await CellsAsync(store.Dialect.ReportEdgeCells(report), Hours(split), cancellationToken);
             // A commit between the two reads would mix two states of the store: then everything is read again below.

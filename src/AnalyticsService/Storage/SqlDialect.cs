@@ -171,10 +171,15 @@ public abstract class SqlDialect
     public SqlStatement<SplitRangeParameters> ReportCells(ReportDimension report) =>
         (_reportCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<SplitRangeParameters>(ReportCellsSql(r, days: true))))[report];
 
-    /// <summary>The same without the whole days, for when those are added up in memory (ReportDayTotals).</summary>
+    /// <summary>The same without the whole days, for when those are added up in memory (ReportTotals).</summary>
     public SqlStatement<HourRangeParameters> ReportEdgeCells(ReportDimension report) =>
         (_reportEdgeCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<HourRangeParameters>(ReportCellsSql(r, days: false))))[report];
 
+    /// <summary>Only the partial hours' rooms, for when the whole hours and days are added up in memory too.</summary>
+    public SqlStatement<PartialHourParameters> ReportPartialHourCells(ReportDimension report) =>
+        (_reportPartialHourCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<PartialHourParameters>(ReportPartialHoursSql(r))))[report];
+
+    private Dictionary<ReportDimension, SqlStatement<PartialHourParameters>>? _reportPartialHourCells;
     private Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>>? _reportCells;
     private Dictionary<ReportDimension, SqlStatement<HourRangeParameters>>? _reportEdgeCells;
 
@@ -187,6 +192,21 @@ public abstract class SqlDialect
         string GroupBy);                                       // the outer grouping
 
     protected abstract ReportCellsShape ReportCellsIn { get; }
+
+    private string ReportPartialHoursSql(ReportDimension report)
+    {
+        var shape = ReportCellsIn;
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to)}) k";
+        return $"""
+            SELECT {shape.Select}
+            FROM (
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) AS s
+            GROUP BY {shape.GroupBy}
+            """;
+    }
 
     private string ReportCellsSql(ReportDimension report, bool days)
     {
@@ -211,8 +231,11 @@ public abstract class SqlDialect
             """;
     }
 
-    /// <summary>Every non-zero cell of report_counts: what ReportDayTotals loads.</summary>
+    /// <summary>Every non-zero cell of report_counts: what ReportTotals loads.</summary>
     public abstract SqlStatement<NoParameters> ReportDayCells { get; }
+
+    /// <summary>Every non-zero cell of report_counts_hourly (its hour as Day): what ReportTotals loads after the days.</summary>
+    public abstract SqlStatement<NoParameters> ReportHourCells { get; }
 
     /// <summary>Departments' ids and names, to label the by-department cells.</summary>
     public SqlStatement<NoParameters> DepartmentNames { get; } = new("SELECT id AS Id, name AS Name FROM departments");
@@ -284,6 +307,7 @@ public abstract class SqlDialect
         {
             yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;
             yield return Describe($"{nameof(ReportEdgeCells)}({report})", ReportEdgeCells(report))!;
+            yield return Describe($"{nameof(ReportPartialHourCells)}({report})", ReportPartialHourCells(report))!;
         }
         foreach (var table in Enum.GetValues<ChildTable>())
         {

@@ -194,6 +194,12 @@ public sealed partial class SqlServerDialect : SqlDialect
             INSERT INTO dbo.sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt);
         """);
 
+    public override SqlStatement<NoParameters> ReportHourCells { get; } = new("""
+        SELECT CAST(h.report AS bigint) AS Report, CAST(h.hour AS bigint) AS Day, CAST(h.k1_kind AS bigint) AS K1Kind, h.k1 AS K1,
+               CAST(h.k2_kind AS bigint) AS K2Kind, h.k2 AS K2, h.total AS Total
+        FROM dbo.report_counts_hourly h WHERE h.total <> 0
+        """);
+
     public override SqlStatement<IdsParameters> UserNames { get; } = new(
         "SELECT u.id AS Id, u.name AS Name FROM dbo.users u WHERE u.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 

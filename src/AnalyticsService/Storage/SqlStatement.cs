@@ -26,6 +26,9 @@ public sealed record StreamParameters(string Stream);
 
 public sealed record SyncStateParameters(string Stream, string? ResumeToken, long? Watermark, long AppliedAt);
 
+/// <summary>A range's two partial hours: [Start, HeadEnd) and [TailStart, End) (see RangeSplit).</summary>
+public sealed record PartialHourParameters(object Start, object HeadEnd, object TailStart, object End);
+
 /// <summary>A range's partial hours and whole hours (see RangeSplit), without its whole days.</summary>
 public sealed record HourRangeParameters(object Start, object HeadEnd, object TailStart, object End,
     long FirstHour, long HeadHourEnd, long TailHourStart, long EndHour);

@@ -171,6 +171,11 @@ public sealed class SqliteDialect : SqlDialect
         ON CONFLICT (stream) DO UPDATE SET resume_token = excluded.resume_token, watermark = excluded.watermark, applied_at = excluded.applied_at
         """);
 
+    public override SqlStatement<NoParameters> ReportHourCells { get; } = new("""
+        SELECT report AS Report, hour AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
+        FROM report_counts_hourly WHERE total <> 0
+        """);
+
     public override SqlStatement<IdsParameters> UserNames { get; } = new(
         "SELECT id AS Id, name AS Name FROM users WHERE id IN (SELECT value FROM json_each(@Ids))");
 
