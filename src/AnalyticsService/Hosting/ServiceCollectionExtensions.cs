@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         }).AddJsonTranscoding(options =>
             // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
+        services.AddHostedService<ReportTotalsLoader>(); // the first load of the reports' totals, in the background
         services.AddGrpcReflection();
         services.AddListeners();
         // Like Node, read header bytes above 0x7F as Latin-1 instead of refusing the request: an odd X-User-Id

@@ -8,8 +8,9 @@ namespace AnalyticsService.Reports;
 /// for one store version: a range's whole days then cost two subtractions per key, whatever their number (summing a year
 /// of cells in SQL took 257 ms for 1,000 agents at a million rooms), and its whole hours at most 46 additions per key
 /// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). When the store's version moves on, the
-/// totals are loaded again in the background, once, and calls read the tables meanwhile; so an answer never comes from
-/// totals older than the store.
+/// totals are loaded again in the background, once (the days first, which serve at once, then the hours), and calls read
+/// the tables meanwhile; so an answer never comes from totals older than the store. The service starts the first load
+/// at start-up (ReportTotalsLoader).
 /// </summary>
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger)
 {
@@ -56,22 +57,23 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
                 return;
             }
-            // The hours next, straight into dense counts over the days' span (each hour cell's key has its day cell).
-            var snapshot = builder.Build(before, withHours: builder.Entries * 24 <= MaxHourEntries);
-            if (snapshot.HasHours)
-            {
-                await store.QueryAsync(forReports: true, async connection =>
-                {
-                    await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(store.Dialect.ReportHourCells.Text,
-                        commandTimeout: store.CommandTimeoutSeconds).WithCancellation(cancellationToken))
-                        snapshot.AddHour(row);
-                    return 0;
-                }, cancellationToken);
-            }
+            var days = builder.Build(before);
             // Read committed: a commit during the reads shows as a new version, and these rows may mix two states.
             if (await versions.ReadAsync(cancellationToken) != before)
                 return;
-            _current = snapshot;
+            _current = days; // the days serve at once; the hours (many more rows) follow
+            if (builder.Entries * 24 > MaxHourEntries)
+                return;
+            var hours = days.WithHours();
+            await store.QueryAsync(forReports: true, async connection =>
+            {
+                await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(store.Dialect.ReportHourCells.Text,
+                    commandTimeout: store.CommandTimeoutSeconds).WithCancellation(cancellationToken))
+                    hours.AddHour(row);
+                return 0;
+            }, cancellationToken);
+            if (await versions.ReadAsync(cancellationToken) == before)
+                _current = hours;
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
@@ -88,8 +90,14 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
 
         public long Version { get; }
 
-        /// <summary>Whether the hours are held too (they are unless the days' span makes them too many).</summary>
-        public bool HasHours => _reports.Count == 0 || _reports.Values.All(t => t.Hours is not null);
+        /// <summary>Whether the hours are held too (after the days, unless the days' span makes them too many).</summary>
+        public bool HasHours => _reports.Count == 0 ? _withHours : _reports.Values.All(t => t.Hours is not null);
+
+        private bool _withHours;
+
+        /// <summary>The same days, with room for the hours, which <see cref="AddHour"/> then fills.</summary>
+        public Snapshot WithHours() => new(Version, _reports.ToDictionary(r => r.Key,
+            r => r.Value with { Hours = new ushort[r.Value.Keys.Length * r.Value.DayCount * 24L] })) { _withHours = true };
 
         /// <summary>An hourly cell (its hour in Day) while loading; one whose count does not fit drops that report's hours.</summary>
         public void AddHour(ReportCellRow row)
@@ -167,7 +175,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             /// <summary>How many running totals the rows make: per report, keys times days spanned.</summary>
             public long Entries => _reports.Values.Sum(r => (long)r.Keys.Count * (r.Cells.Max(c => c.Day) - r.Cells.Min(c => c.Day) + 2));
 
-            public Snapshot Build(long version, bool withHours)
+            public Snapshot Build(long version)
             {
                 var reports = new Dictionary<ReportDimension, Totals>();
                 foreach (var (report, (keys, cells)) in _reports)
@@ -187,10 +195,16 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                     var ordered = new ReportKey[keys.Count];
                     foreach (var (key, index) in keys)
                         ordered[index] = key;
-                    reports[report] = new Totals(ordered, keys, firstDay, dayCount, running, withHours ? new ushort[keys.Count * dayCount * 24L] : null);
+                    reports[report] = new Totals(ordered, keys, firstDay, dayCount, running, null);
                 }
                 return new Snapshot(version, reports);
             }
         }
     }
+}
+
+/// <summary>Starts loading the report totals when the service starts, so the first calls do not wait for them to be read.</summary>
+public sealed class ReportTotalsLoader(ReportTotals totals) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => totals.LoadAsync(stoppingToken);
 }
