@@ -45,15 +45,8 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             var before = await versions.ReadAsync(cancellationToken);
             if (_current is { } current && current.Version == before && current.HasHours == withHours)
                 return;
-            // Streamed: one row object at a time, only each key kept (a million rooms make about 770,000 cells).
             var builder = new Snapshot.Builder();
-            await store.QueryAsync(forReports: true, async connection =>
-            {
-                await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(store.Dialect.ReportDayCells.Text,
-                    commandTimeout: store.CommandTimeoutSeconds).WithCancellation(cancellationToken))
-                    builder.Add(row);
-                return 0;
-            }, cancellationToken);
+            await ReadAsync(store.Dialect.ReportDayCells, builder.Add, cancellationToken);
             if (builder.Entries > MaxEntries)
             {
                 // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
@@ -68,13 +61,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             if (!withHours || builder.Entries * 24 > MaxHourEntries)
                 return;
             var hours = days.WithHours();
-            await store.QueryAsync(forReports: true, async connection =>
-            {
-                await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(store.Dialect.ReportHourCells.Text,
-                    commandTimeout: store.CommandTimeoutSeconds).WithCancellation(cancellationToken))
-                    hours.AddHour(row);
-                return 0;
-            }, cancellationToken);
+            await ReadAsync(store.Dialect.ReportHourCells, hours.AddHour, cancellationToken);
             if (await versions.ReadAsync(cancellationToken) == before)
                 _current = hours;
         }
@@ -83,6 +70,16 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             logger.LogWarning("The report day totals could not be loaded: {ExceptionType}: {Message}", ex.GetType().Name, ex.Message);
         }
     }
+
+    // Row by row: only what each row adds is kept, never the rows (ten million rooms make about 10 million hourly cells).
+    private Task ReadAsync(SqlStatement<NoParameters> cells, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
+        store.QueryAsync(forReports: true, async connection =>
+        {
+            await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(cells.Text, commandTimeout: store.CommandTimeoutSeconds)
+                               .WithCancellation(cancellationToken))
+                add(row);
+            return 0;
+        }, cancellationToken);
 
     /// <summary>Per report: its keys, and for each key the running total of its rooms before each day of the span loaded.</summary>
     public sealed class Snapshot
