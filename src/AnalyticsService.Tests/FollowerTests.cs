@@ -5,6 +5,7 @@ using AnalyticsService.Storage;
 using AnalyticsService.Sync;
 using AnalyticsService.Tests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
@@ -117,7 +118,7 @@ public sealed class FollowerTests
 
         public Run(AnalyticsFactory factory, ScriptedSource source, TimeProvider clock, ConcurrentQueue<string> logs)
         {
-            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), new Import.Importer(factory.Writer), factory.Writer, clock, new ListLogger(logs));
+            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), new Import.Importer(factory.Writer), factory.Services.GetRequiredService<Store>(), clock, new ListLogger(logs));
             _running = Task.Run(() => follower.RunAsync(_stop.Token));
         }
 

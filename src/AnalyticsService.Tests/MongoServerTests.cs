@@ -1,6 +1,7 @@
 using AnalyticsService.Sync;
 using AnalyticsService.Tests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
@@ -30,7 +31,7 @@ public sealed class MongoServerTests
             await rooms.InsertOneAsync(new BsonDocument { { "_id", "r1" }, { "t", "l" }, { "ts", new BsonDateTime(1599732000000) }, { "open", true } });
             await using var factory = new AnalyticsFactory().WithoutDefaults();
             await factory.RestAsync();
-            var follower = new MongoFollower(new MongoChangeSource(url), new ChangeApplier(factory.Writer, TimeProvider.System), new Import.Importer(factory.Writer), factory.Writer,
+            var follower = new MongoFollower(new MongoChangeSource(url), new ChangeApplier(factory.Writer, TimeProvider.System), new Import.Importer(factory.Writer), factory.Services.GetRequiredService<Storage.Store>(),
                 TimeProvider.System, NullLogger<MongoFollower>.Instance);
             using var committed = new SemaphoreSlim(0);
             follower.Committed += () => committed.Release();
@@ -47,7 +48,7 @@ public sealed class MongoServerTests
             await UntilAsync("SELECT COUNT(*) FROM rooms WHERE id = 'r1'", 1);
             await rooms.InsertOneAsync(new BsonDocument { { "_id", "r2" }, { "t", "l" }, { "ts", new BsonDateTime(1599735600000) }, { "open", true } });
             await rooms.UpdateOneAsync(new BsonDocument("_id", "r1"), new BsonDocument("$set", new BsonDocument("servedBy", new BsonDocument("_id", "a1"))));
-            await UntilAsync("SELECT COUNT(*) FROM rooms WHERE served_by_id = 'a1' OR id = 'r2'", 2);
+            await UntilAsync("SELECT COUNT(*) FROM rooms WHERE (id = 'r1' AND served_by_id = 'a1') OR id = 'r2'", 2);
             await rooms.DeleteOneAsync(new BsonDocument("_id", "r2"));
             await UntilAsync("SELECT COUNT(*) FROM rooms", 1);
 

@@ -15,27 +15,25 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     {
         var split = RangeSplit.Of(start, end);
         var version = await versions.ReadAsync(cancellationToken);
-        if (split.HasWholeHours && days.At(version) is { } held && held.HoldsHours(report))
+        if (split.HasWholeHours && days.At(version) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
         {
-            // Days and whole hours from memory, only the two partial hours' rooms from the store.
-            var rooms = await CellsAsync(store.Dialect.ReportPartialHourCells(report), new PartialHourParameters(At(split.Start), At(split.HeadEnd),
-                At(split.TailStart), At(split.End)), cancellationToken);
-            if (await versions.ReadAsync(cancellationToken) == version)
-            {
-                held.AddDays(report, split.FirstDay, split.EndDay, rooms);
-                held.AddHours(report, split.FirstHour, split.HeadHourEnd, rooms);
-                held.AddHours(report, split.TailHourStart, split.EndHour, rooms);
-                return NonZero(rooms);
-            }
-        }
-        else if (split.FirstDay < split.EndDay && days.At(version) is { } totals)
-        {
-            var edges = await CellsAsync(store.Dialect.ReportEdgeCells(report), Hours(split), cancellationToken);
+            // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
+            // the days are loaded yet.
+            var inMemoryHours = held.HoldsHours(report);
+            var cells = inMemoryHours
+                ? await CellsAsync(store.Dialect.ReportPartialHourCells(report), new PartialHourParameters(At(split.Start), At(split.HeadEnd),
+                    At(split.TailStart), At(split.End)), cancellationToken)
+                : await CellsAsync(store.Dialect.ReportEdgeCells(report), Hours(split), cancellationToken);
             // A commit between the two reads would mix two states of the store: then everything is read again below.
             if (await versions.ReadAsync(cancellationToken) == version)
             {
-                totals.AddDays(report, split.FirstDay, split.EndDay, edges);
-                return NonZero(edges);
+                held.AddDays(report, split.FirstDay, split.EndDay, cells);
+                if (inMemoryHours)
+                {
+                    held.AddHours(report, split.FirstHour, split.HeadHourEnd, cells);
+                    held.AddHours(report, split.TailHourStart, split.EndHour, cells);
+                }
+                return NonZero(cells);
             }
         }
         return await CountFromStoreAsync(report, start, end, cancellationToken);

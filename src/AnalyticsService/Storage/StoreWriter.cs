@@ -100,16 +100,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         if (removed.Count > 0)
             await connection.ExecuteAsync(store.Command(Sql.DeleteIds(StoreTable.Rooms), Ids(removed), transaction, cancellationToken));
 
-        foreach (var (_, _, changes) in _countChanges)
-        {
-            stored.ForEach(changes.Remove);
-            kept.ForEach(changes.Add);
-        }
-        foreach (var (_, changes) in _reportChanges)
-        {
-            stored.ForEach(changes.Remove);
-            kept.ForEach(changes.Add);
-        }
+        Recount(stored, kept);
         if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
             await WriteCountChangesAsync(cancellationToken);
         var updated = kept.Count(r => storedIds.Contains(r.Id));
@@ -141,15 +132,27 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         return counts;
     }
 
+    /// <summary>Rooms leave the cells of their stored state and enter those of their new one, in every counts table.</summary>
+    private void Recount(List<StoredRoom> leaving, List<RoomRow> entering)
+    {
+        foreach (var (_, _, changes) in _countChanges)
+        {
+            leaving.ForEach(changes.Remove);
+            entering.ForEach(changes.Add);
+        }
+        foreach (var (_, changes) in _reportChanges)
+        {
+            leaving.ForEach(changes.Remove);
+            entering.ForEach(changes.Add);
+        }
+    }
+
     private async Task<int> DeleteRoomsAsync(List<string> ids, CancellationToken cancellationToken)
     {
         var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(ids), transaction, cancellationToken))).AsList();
         if (stored.Count == 0)
             return 0;
-        foreach (var (_, _, changes) in _countChanges)
-            stored.ForEach(changes.Remove);
-        foreach (var (_, changes) in _reportChanges)
-            stored.ForEach(changes.Remove);
+        Recount(stored, []);
         await connection.ExecuteAsync(store.Command(Sql.DeleteIds(StoreTable.Rooms), Ids(stored.Select(r => r.Id)), transaction, cancellationToken));
         return stored.Count;
     }
@@ -302,10 +305,6 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             await ExecuteAsync(byPeriod, PeriodCountDeltaRow.Totals(rows), cancellationToken);
         }
     }
-
-    /// <summary>Where a stream has got to, read inside this session's transaction.</summary>
-    public async Task<SyncState?> ReadSyncStateAsync(string stream, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<SyncState>(store.Command(Sql.ReadSyncState, new StreamParameters(stream), transaction, cancellationToken));
 
     /// <summary>Records where a stream has got to: committed with the changes of this session, or not at all.</summary>
     public Task SaveSyncStateAsync(string stream, string? resumeToken, long? watermark, DateTimeOffset appliedAt, CancellationToken cancellationToken) =>

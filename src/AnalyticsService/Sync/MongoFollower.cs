@@ -1,3 +1,4 @@
+using Dapper;
 using AnalyticsService.Import;
 using AnalyticsService.Storage;
 
@@ -9,7 +10,7 @@ namespace AnalyticsService.Sync;
 /// server no longer has is answered by a full load again, while the service keeps serving; a lost connection by retries
 /// with back-off. It never exits on its own and never skips a change.
 /// </summary>
-public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, Importer importer, StoreWriter writer, TimeProvider clock,
+public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, Importer importer, Store store, TimeProvider clock,
     ILogger<MongoFollower> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     /// <summary>The sync_state row of the database's change stream.</summary>
@@ -122,11 +123,10 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
 
     private async Task<string?> StoredPositionAsync(CancellationToken cancellationToken) => (await StateAsync(Stream, cancellationToken))?.ResumeToken;
 
-    private async Task<SyncState?> StateAsync(string stream, CancellationToken cancellationToken)
-    {
-        await using var session = await writer.BeginAsync(cancellationToken);
-        return await session.ReadSyncStateAsync(stream, cancellationToken);
-    }
+    // A plain read: a write session would take the store's write lock only to look.
+    private Task<SyncState?> StateAsync(string stream, CancellationToken cancellationToken) =>
+        store.QueryAsync(forReports: false, connection => connection.QuerySingleOrDefaultAsync<SyncState>(
+            store.Command(store.Dialect.ReadSyncState, new StreamParameters(stream), cancellationToken: cancellationToken)), cancellationToken);
 
     /// <summary>How often a standalone server (no change streams) is asked for what changed.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
