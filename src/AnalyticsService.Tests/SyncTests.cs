@@ -17,17 +17,8 @@ namespace AnalyticsService.Tests;
 /// </summary>
 public sealed class SyncTests
 {
-    private static int _clusterTime;
-
-    /// <summary>A change event as MongoDB writes it: _id (the resume token), operationType, ns, documentKey, fullDocument.</summary>
-    private static string Event(string operation, string collection, string id, string? fullDocument, string? extra = null)
-    {
-        var t = Interlocked.Increment(ref _clusterTime);
-        return "{\"_id\":{\"_data\":\"8265" + t.ToString("D8") + "000000012B0229296E04\"},\"operationType\":\"" + operation + "\"," +
-            "\"clusterTime\":{\"$timestamp\":{\"t\":1700000000,\"i\":" + t + "}},\"wallTime\":{\"$date\":\"2023-11-14T22:13:" + (t % 60).ToString("D2") + ".000Z\"}," +
-            (fullDocument is null ? "" : "\"fullDocument\":" + fullDocument + ",") + extra +
-            "\"ns\":{\"db\":\"rocketchat\",\"coll\":\"" + collection + "\"},\"documentKey\":{\"_id\":\"" + id + "\"}}";
-    }
+    private static string Event(string operation, string collection, string id, string? fullDocument, string? extra = null) =>
+        ChangeHistory.Event(operation, collection, id, fullDocument, extra);
 
     private static ChangeEvent Parse(string json)
     {
@@ -105,67 +96,8 @@ public sealed class SyncTests
     public async Task A_store_fed_only_by_events_equals_a_store_fed_by_an_import_of_the_same_final_state()
     {
         var random = new Random(20261126);
-        var final = new Dictionary<(string Collection, string Id), string?>();
-        var events = new List<string>();
-        string[] agents = ["a1", "a2", "a3"];
-        string[] tagNames = ["vip", "sales", "bug"];
-        string Room(string id)
-        {
-            var ts = DateTimeOffset.Parse("2020-09-08T00:00:00Z").AddMinutes(random.Next(5 * 24 * 60)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
-            var fields = new List<string> { $"\"_id\":\"{id}\"", "\"t\":\"l\"", $"\"ts\":{{\"$date\":\"{ts}\"}}" };
-            if (random.Next(2) == 0) fields.Add("\"open\":true");
-            if (random.Next(4) == 0) fields.Add("\"onHold\":true");
-            switch (random.Next(3))
-            {
-                case 0: fields.Add($"\"servedBy\":{{\"_id\":\"{agents[random.Next(agents.Length)]}\"}}"); break;
-                case 1: fields.Add("\"servedBy\":null"); break;
-            }
-            if (random.Next(2) == 0) fields.Add($"\"departmentId\":\"d{random.Next(3)}\"");
-            if (random.Next(2) == 0) fields.Add($"\"tags\":[{string.Join(",", Enumerable.Range(0, random.Next(3)).Select(_ => $"\"{tagNames[random.Next(tagNames.Length)]}\""))}]");
-            if (random.Next(2) == 0) fields.Add($"\"source\":{{\"type\":\"{(random.Next(2) == 0 ? "widget" : "email")}\"}}");
-            if (random.Next(3) == 0) fields.Add("\"metrics\":{\"chatDuration\":120}");
-            return "{" + string.Join(",", fields) + "}";
-        }
-        string User(string id) => $$"""{"_id":"{{id}}","username":"{{id}}","name":"Name {{random.Next(100)}}","roles":["livechat-agent"]}""";
-        string Department(string id) => $$"""{"_id":"{{id}}","name":"Department {{random.Next(3)}}"{{(random.Next(2) == 0 ? ",\"ancestors\":[\"u1\"]" : "")}}}""";
-        string Role(string id) => $$"""{"_id":"{{id}}","name":"{{id}}","scope":"Users"}""";
-        string Permission(string id) => $$"""{"_id":"{{id}}","roles":["admin"{{(random.Next(2) == 0 ? ",\"livechat-monitor\"" : "")}}]}""";
-        string UnitMonitor(string id) => $$"""{"_id":"{{id}}","unitId":"u1","monitorId":"{{agents[random.Next(agents.Length)]}}","username":"m"}""";
-        string DepartmentAgent(string id) => $$"""{"_id":"{{id}}","agentId":"{{agents[random.Next(agents.Length)]}}","departmentId":"d{{random.Next(3)}}","username":"a"}""";
-
-        for (var i = 0; i < 600; i++)
-        {
-            var (collection, id, make) = random.Next(14) switch
-            {
-                < 7 => ("rocketchat_room", $"r{random.Next(40)}", (Func<string, string>)Room),
-                < 9 => ("users", agents[random.Next(agents.Length)], User),
-                9 => ("rocketchat_livechat_department", $"d{random.Next(3)}", Department),
-                10 => ("rocketchat_roles", $"role{random.Next(3)}", Role),
-                11 => ("rocketchat_permissions", $"perm{random.Next(3)}", Permission),
-                12 => ("rocketchat_livechat_unit_monitors", $"um{random.Next(3)}", UnitMonitor),
-                _ => ("rocketchat_livechat_department_agents", $"da{random.Next(4)}", DepartmentAgent),
-            };
-            var exists = final.TryGetValue((collection, id), out var current) && current is not null;
-            switch (random.Next(exists ? 5 : 1))
-            {
-                case 0:
-                case 1:
-                    var document = make(id);
-                    events.Add(Event(exists ? (random.Next(2) == 0 ? "update" : "replace") : "insert", collection, id, document));
-                    final[(collection, id)] = document;
-                    break;
-                case 2:
-                case 3:
-                    events.Add(Event("delete", collection, id, null));
-                    final[(collection, id)] = null;
-                    break;
-                default:
-                    events.Add(Event("insert", "rocketchat__trash", id,
-                        "{\"_id\":\"" + id + "\",\"__collection__\":\"" + collection + "\",\"_deletedAt\":{\"$date\":\"2023-11-14T22:13:00.000Z\"}}"));
-                    final[(collection, id)] = null;
-                    break;
-            }
-        }
+        var history = ChangeHistory.Random(20261126, 600);
+        var events = history.Events;
 
         await using var byEvents = new AnalyticsFactory().WithoutDefaults();
         await byEvents.RestAsync();
@@ -177,33 +109,7 @@ public sealed class SyncTests
             at += size;
         }
 
-        using var export = new TempDirectory("analytics-sync-export-");
-        foreach (var group in final.Where(f => f.Value is not null).GroupBy(f => f.Key.Collection))
-            await File.WriteAllLinesAsync(Path.Combine(export.Path, group.Key + ".json"), group.Select(f => f.Value!));
-        await using var byImport = new AnalyticsFactory().WithoutDefaults();
-        await byImport.RestAsync();
-        await byImport.Services.GetRequiredService<Importer>().ImportAsync(export.Path, skipInvalid: false);
-
-        foreach (var table in new[] { "rooms", "users", "user_roles", "departments", "department_ancestors", "roles", "permission_roles",
-                     "unit_monitors", "department_agents", "room_counts", "room_counts_hourly", "room_counts_all", "room_counts_all_hourly",
-                     "report_counts", "report_counts_hourly" })
-        {
-            var (a, b) = (await DumpAsync(byEvents.DatabasePath, table), await DumpAsync(byImport.DatabasePath, table));
-            Assert.True(a.SequenceEqual(b), $"{table}: {a.Count} rows from events, {b.Count} from the import; first difference: " +
-                $"{a.Except(b).FirstOrDefault()} / {b.Except(a).FirstOrDefault()}");
-        }
-        Assert.True((await DumpAsync(byEvents.DatabasePath, "rooms")).Count > 10, "the sequence leaves rooms to compare");
-    }
-
-    /// <summary>A table's rows as text, sorted; count cells with nothing left in them are no rows.</summary>
-    // (A restricted caller's answers follow from these tables; the answers of the reports are compared in the fixture test.)
-    private static async Task<List<string>> DumpAsync(string database, string table)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
-        var rows = (await connection.QueryAsync(table.Contains("counts") ? $"SELECT * FROM {table} WHERE total <> 0" : $"SELECT * FROM {table}"))
-            .Select(row => string.Join("|", ((IDictionary<string, object?>)row).Select(kv => $"{kv.Key}={kv.Value}")))
-            .Order(StringComparer.Ordinal).ToList();
-        SqliteConnection.ClearAllPools();
-        return rows;
+        await history.AssertStoreEqualsImportAsync(byEvents.DatabasePath, events.Count, "fed by events");
+        Assert.True((await ChangeHistory.DumpAsync(byEvents.DatabasePath, "rooms")).Count > 10, "the sequence leaves rooms to compare");
     }
 }
