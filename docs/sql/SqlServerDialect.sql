@@ -672,6 +672,27 @@ WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
 -- StoreVersion (no parameters)
 SELECT version FROM store_version WHERE id = 1
 
+-- StoredIds(Department) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.departments WHERE id > @After ORDER BY id
+
+-- StoredIds(DepartmentAgent) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.department_agents WHERE id > @After ORDER BY id
+
+-- StoredIds(Permission) (@After, @Take)
+SELECT DISTINCT TOP (@Take) permission_id FROM dbo.permission_roles WHERE permission_id > @After ORDER BY permission_id
+
+-- StoredIds(Role) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.roles WHERE id > @After ORDER BY id
+
+-- StoredIds(Room) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.rooms WHERE id > @After ORDER BY id
+
+-- StoredIds(UnitMonitor) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.unit_monitors WHERE id > @After ORDER BY id
+
+-- StoredIds(User) (@After, @Take)
+SELECT DISTINCT TOP (@Take) id FROM dbo.users WHERE id > @After ORDER BY id
+
 -- StoredRooms (@Ids)
 SELECT r.id AS Id, r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen,
        CAST(r.is_queued AS bigint) AS IsQueued, CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed,

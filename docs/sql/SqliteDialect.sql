@@ -539,6 +539,27 @@ PRAGMA journal_mode = WAL
 -- StoreVersion (no parameters)
 SELECT version FROM store_version WHERE id = 1
 
+-- StoredIds(Department) (@After, @Take)
+SELECT DISTINCT id FROM departments WHERE id > @After ORDER BY id LIMIT @Take
+
+-- StoredIds(DepartmentAgent) (@After, @Take)
+SELECT DISTINCT id FROM department_agents WHERE id > @After ORDER BY id LIMIT @Take
+
+-- StoredIds(Permission) (@After, @Take)
+SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id > @After ORDER BY permission_id LIMIT @Take
+
+-- StoredIds(Role) (@After, @Take)
+SELECT DISTINCT id FROM roles WHERE id > @After ORDER BY id LIMIT @Take
+
+-- StoredIds(Room) (@After, @Take)
+SELECT DISTINCT id FROM rooms WHERE id > @After ORDER BY id LIMIT @Take
+
+-- StoredIds(UnitMonitor) (@After, @Take)
+SELECT DISTINCT id FROM unit_monitors WHERE id > @After ORDER BY id LIMIT @Take
+
+-- StoredIds(User) (@After, @Take)
+SELECT DISTINCT id FROM users WHERE id > @After ORDER BY id LIMIT @Take
+
 -- StoredRooms (@Ids)
 SELECT id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
        department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors,

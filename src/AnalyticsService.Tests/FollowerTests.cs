@@ -49,6 +49,16 @@ public sealed class FollowerTests
 
         public Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken) => Task.FromResult(ChangeStreams);
 
+        /// <summary>Each question of the sweep: the collection and how many ids it asked about.</summary>
+        public ConcurrentQueue<(string Collection, int Ids)> Asked { get; } = new();
+
+        public Task<IReadOnlySet<string>> ExistingIdsAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            Asked.Enqueue((collection, ids.Count));
+            var held = (Collections.GetValueOrDefault(collection) ?? []).Select(d => Json(d).GetProperty("_id").GetString()!).ToHashSet();
+            return Task.FromResult<IReadOnlySet<string>>(ids.Where(held.Contains).ToHashSet());
+        }
+
         public async IAsyncEnumerable<IReadOnlyList<JsonElement>> ChangedSinceAsync(string collection, string field, long since,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -118,7 +128,7 @@ public sealed class FollowerTests
 
         public Run(AnalyticsFactory factory, ScriptedSource source, TimeProvider clock, ConcurrentQueue<string> logs)
         {
-            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), new Import.Importer(factory.Writer), factory.Services.GetRequiredService<Store>(), clock, new ListLogger(logs));
+            var follower = new MongoFollower(source, new ChangeApplier(factory.Writer, clock), new Import.Importer(factory.Writer), factory.Services.GetRequiredService<Store>(), factory.Writer, clock, new ListLogger(logs));
             _running = Task.Run(() => follower.RunAsync(_stop.Token));
         }
 
@@ -167,7 +177,7 @@ public sealed class FollowerTests
         Assert.Equal(["r1", "r3"], await RoomIdsAsync(factory)); // r2 is in the trash; c1 is no omnichannel room
         Assert.Equal(["""{"startAtOperationTime":{"$timestamp":{"t":1700000000,"i":1}}}""", """{"_data":"T1"}"""], source.Watched);
         Assert.Equal("""{"_data":"T1"}""", await PositionAsync(factory));
-        Assert.Contains("Information: Loaded rocketchat_room: 3 documents, 0 that could not be read.", logs);
+        Assert.Contains("Information: Loaded rocketchat_room: 3 documents, 0 that could not be read, 0 deleted that MongoDB no longer holds.", logs);
     }
 
     [Fact]
@@ -192,6 +202,47 @@ public sealed class FollowerTests
         Assert.Equal(["r1"], await RoomIdsAsync(factory));
         Assert.Equal(["""{"_data":"OLD"}""", """{"startAtOperationTime":{"$timestamp":{"t":1700000500,"i":1}}}"""], source.Watched);
         Assert.Contains(logs, line => line.StartsWith("Warning: MongoDB no longer holds the changes after the stored position (ChangeStreamHistoryLost): loading every collection again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_full_load_deletes_what_the_store_holds_and_MongoDB_no_longer_does_page_by_page_and_out_of_every_count()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        var admin = await factory.CreateUserAsync("admin");
+        var client = await factory.RestAsync();
+        // Stored before the position was lost; MongoDB keeps every third room and agent a2, and deleted the rest directly
+        // (not through the trash), which no change event will ever tell.
+        var stored = Enumerable.Range(0, 2 * MongoFollower.SweepPage + 1).Select(i => $"r{i:D5}").ToList();
+        var rooms = stored.Select((id, i) => Room(id, "2020-09-10T10:00:00Z", $$""","open":true,"servedBy":{"_id":"a{{i % 2}}"}""")).ToList();
+        string[] users = ["""{"_id":"a1","username":"a1","name":"Ann"}""", """{"_id":"a2","username":"a2","name":"Bob"}"""];
+        using (var export = new TempDirectory("analytics-sweep-"))
+        {
+            await File.WriteAllLinesAsync(export.Combine("rocketchat_room.json"), rooms);
+            await File.WriteAllLinesAsync(export.Combine("users.json"), users);
+            await factory.Services.GetRequiredService<Import.Importer>().ImportAsync(export.Path, skipInvalid: false);
+        }
+        var source = new ScriptedSource();
+        source.Collections["rocketchat_room"] = [.. rooms.Where((_, i) => i % 3 == 0)];
+        // The caller of the reports below is in MongoDB too, with its login token as Rocket.Chat stores it.
+        source.Collections["users"] = [users[1], 
+            $$"""{"_id":"{{admin.Id}}","username":"admin","roles":["admin"],"services":{"resume":{"loginTokens":[{"hashedToken":"{{LoginTokens.Hash(admin.Token)}}" """.TrimEnd() + "}]}}}"];
+        source.Collections["rocketchat_permissions"] = ["""{"_id":"view-livechat-reports","roles":["admin"]}"""];
+        source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1700000500,"i":1}}}""");
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, TimeProvider.System, logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var kept = stored.Where((_, i) => i % 3 == 0).ToList();
+        Assert.Equal(kept, await RoomIdsAsync(factory));
+        Assert.Equal([MongoFollower.SweepPage, MongoFollower.SweepPage, 1], source.Asked.Where(a => a.Collection == "rocketchat_room").Select(a => a.Ids));
+        Assert.Contains($"Information: Loaded rocketchat_room: {kept.Count} documents, 0 that could not be read, {stored.Count - kept.Count} deleted that MongoDB no longer holds.", logs);
+        Assert.Contains("Information: Loaded users: 2 documents, 0 that could not be read, 1 deleted that MongoDB no longer holds.", logs);
+        var (a0, a1) = (kept.Count(id => int.Parse(id[1..]) % 2 == 0), kept.Count(id => int.Parse(id[1..]) % 2 == 1));
+        Assert.Equal($$"""{"total":{{kept.Count}},"data":[{"label":"Open","value":{{kept.Count}}},{"label":"Closed","value":0},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}""",
+            (await client.SendAsync(admin.Get("/api/v1/livechat/analytics/dashboards/conversations-by-status?start=2020-09-10&end=2020-09-11")).ReadAsync()).Body);
+        Assert.Equal($$"""{"total":{{kept.Count}},"data":[{"label":"a0","value":{{a0}}},{"label":"a1","value":{{a1}}}],"unspecified":0,"success":true}""",
+            (await client.SendAsync(admin.Get("/api/v1/livechat/analytics/dashboards/conversations-by-agent?start=2020-09-10&end=2020-09-11")).ReadAsync()).Body);
     }
 
     [Fact]

@@ -29,10 +29,14 @@ public sealed class MongoServerTests
         try
         {
             await rooms.InsertOneAsync(new BsonDocument { { "_id", "r1" }, { "t", "l" }, { "ts", new BsonDateTime(1599732000000) }, { "open", true } });
+            var objectId = ObjectId.GenerateNewId();
+            await rooms.InsertOneAsync(new BsonDocument { { "_id", objectId }, { "t", "l" }, { "ts", new BsonDateTime(1599732000000) } });
             await using var factory = new AnalyticsFactory().WithoutDefaults();
             await factory.RestAsync();
+            // Stored before, deleted in MongoDB since: the full load's sweep removes it, and keeps the ObjectId room.
+            await factory.AddRoomsAsync(new Storage.RoomRecord("gone", "l", DateTimeOffset.FromUnixTimeMilliseconds(1599732000000)));
             var follower = new MongoFollower(new MongoChangeSource(url), new ChangeApplier(factory.Writer, TimeProvider.System), new Import.Importer(factory.Writer), factory.Services.GetRequiredService<Storage.Store>(),
-                TimeProvider.System, NullLogger<MongoFollower>.Instance);
+                factory.Writer, TimeProvider.System, NullLogger<MongoFollower>.Instance);
             using var committed = new SemaphoreSlim(0);
             follower.Committed += () => committed.Release();
             using var stop = new CancellationTokenSource();
@@ -45,12 +49,13 @@ public sealed class MongoServerTests
                     Assert.True(await committed.WaitAsync(TimeSpan.FromSeconds(30)), $"no commit of the follower in 30 s, waiting for {sql} = {expected}");
             }
 
-            await UntilAsync("SELECT COUNT(*) FROM rooms WHERE id = 'r1'", 1);
+            await UntilAsync($"SELECT COUNT(*) FROM rooms WHERE id IN ('r1', '{objectId}') AND id <> 'gone'", 2);
+            await UntilAsync("SELECT COUNT(*) FROM rooms WHERE id = 'gone'", 0);
             await rooms.InsertOneAsync(new BsonDocument { { "_id", "r2" }, { "t", "l" }, { "ts", new BsonDateTime(1599735600000) }, { "open", true } });
             await rooms.UpdateOneAsync(new BsonDocument("_id", "r1"), new BsonDocument("$set", new BsonDocument("servedBy", new BsonDocument("_id", "a1"))));
             await UntilAsync("SELECT COUNT(*) FROM rooms WHERE (id = 'r1' AND served_by_id = 'a1') OR id = 'r2'", 2);
             await rooms.DeleteOneAsync(new BsonDocument("_id", "r2"));
-            await UntilAsync("SELECT COUNT(*) FROM rooms", 1);
+            await UntilAsync("SELECT COUNT(*) FROM rooms", 2);
 
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));

@@ -166,6 +166,13 @@ public sealed class FollowerProcess : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
+        public Task<IReadOnlySet<string>> ExistingIdsAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            var file = Path.Combine(folder, "export", collection + ".json");
+            var held = File.Exists(file) ? File.ReadLines(file).Select(line => Json(line).GetProperty("_id").GetString()!).ToHashSet() : [];
+            return Task.FromResult<IReadOnlySet<string>>(ids.Where(held.Contains).ToHashSet());
+        }
+
         public IAsyncEnumerable<IReadOnlyList<JsonElement>> ChangedSinceAsync(string collection, string field, long since, CancellationToken cancellationToken) =>
             throw new NotSupportedException("the replay is a change stream");
 

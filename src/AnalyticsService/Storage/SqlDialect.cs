@@ -161,6 +161,9 @@ public abstract class SqlDialect
     /// <summary>Permissions among Ids that some role holds.</summary>
     public abstract SqlStatement<IdsParameters> ExistingPermissions { get; }
 
+    /// <summary>The next ids stored of a kind of document after one, in id order: the store read page by page.</summary>
+    public abstract SqlStatement<IdPageParameters> StoredIds(DocumentKind kind);
+
     /// <summary>The stored state of the rooms among Ids, read before they are written again (and, where the engine can, locked).</summary>
     public abstract SqlStatement<IdsParameters> StoredRooms { get; }
 
@@ -303,6 +306,8 @@ public abstract class SqlDialect
             yield return Describe($"{nameof(ExistingIds)}({table})", ExistingIds(table))!;
             yield return Describe($"{nameof(DeleteIds)}({table})", DeleteIds(table))!;
         }
+        foreach (var kind in Enum.GetValues<DocumentKind>())
+            yield return Describe($"{nameof(StoredIds)}({kind})", StoredIds(kind))!;
         foreach (var report in Enum.GetValues<ReportDimension>())
         {
             yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;
@@ -347,6 +352,19 @@ public static class StoreTables
         StoreTable.UnitMonitors => "unit_monitors",
         StoreTable.DepartmentAgents => "department_agents",
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
+    };
+
+    /// <summary>Where a kind of document is stored, by its id: a permission is only its list of roles.</summary>
+    public static (string Table, string Id) Of(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Room => ("rooms", "id"),
+        DocumentKind.User => ("users", "id"),
+        DocumentKind.Role => ("roles", "id"),
+        DocumentKind.Permission => ("permission_roles", "permission_id"),
+        DocumentKind.Department => ("departments", "id"),
+        DocumentKind.UnitMonitor => ("unit_monitors", "id"),
+        DocumentKind.DepartmentAgent => ("department_agents", "id"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     public static (string Table, string Parent, string Child) Columns(ChildTable table) => table switch

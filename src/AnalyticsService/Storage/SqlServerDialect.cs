@@ -251,6 +251,12 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override SqlStatement<IdsParameters> ExistingIds(StoreTable table) =>
         new($"SELECT id FROM dbo.{StoreTables.Name(table)} WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 
+    public override SqlStatement<IdPageParameters> StoredIds(DocumentKind kind)
+    {
+        var (table, id) = StoreTables.Of(kind);
+        return new($"SELECT DISTINCT TOP (@Take) {id} FROM dbo.{table} WHERE {id} > @After ORDER BY {id}");
+    }
+
     public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new("""
         SELECT DISTINCT permission_id FROM dbo.permission_roles
         WHERE permission_id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(128) '$'))

@@ -71,6 +71,8 @@ public sealed record PruneTokensParameters(string UserId, int Keep);
 /// <summary>Ids: a JSON array of ids.</summary>
 public sealed record IdsParameters(string Ids);
 
+public sealed record IdPageParameters(string After, int Take);
+
 public sealed record BatchParameters(string Batch);
 
 public sealed record VersionParameters(int Version);

@@ -209,6 +209,12 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<IdsParameters> ExistingPermissions { get; } = new(
         "SELECT DISTINCT permission_id FROM permission_roles WHERE permission_id IN (SELECT value FROM json_each(@Ids))");
 
+    public override SqlStatement<IdPageParameters> StoredIds(DocumentKind kind)
+    {
+        var (table, id) = StoreTables.Of(kind);
+        return new($"SELECT DISTINCT {id} FROM {table} WHERE {id} > @After ORDER BY {id} LIMIT @Take");
+    }
+
     private const string StoredRoomColumns = """
         id AS Id, t AS T, ts AS TsMs, is_open AS IsOpen, is_queued AS IsQueued, is_on_hold AS IsOnHold, is_closed AS IsClosed,
                department_kind AS DepartmentKind, department_id AS DepartmentId, department_ancestors AS DepartmentAncestors,

@@ -20,6 +20,12 @@ public interface IChangeSource
     /// </summary>
     IAsyncEnumerable<IReadOnlyList<JsonElement>> WatchAsync(string position, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Which of these _ids a collection holds now (an _id is given as the store keeps it: a string, or an ObjectId's hex):
+    /// what the store holds beyond them was deleted in MongoDB.
+    /// </summary>
+    Task<IReadOnlySet<string>> ExistingIdsAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
     /// <summary>Whether the deployment has change streams (a replica set or a sharded cluster); a standalone server is polled.</summary>
     Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken);
 

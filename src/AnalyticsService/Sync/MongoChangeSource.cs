@@ -90,6 +90,22 @@ public sealed class MongoChangeSource : IChangeSource
         }
     }
 
+    public async Task<IReadOnlySet<string>> ExistingIdsAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        // The store keeps an ObjectId _id as its hex: such an id is asked for both ways.
+        var values = new BsonArray(ids.Select(id => (BsonValue)id));
+        values.AddRange(ids.Where(id => id.Length == 24 && ObjectId.TryParse(id, out _)).Select(id => (BsonValue)ObjectId.Parse(id)));
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        using var cursor = await Database.GetCollection<BsonDocument>(collection).FindAsync(new BsonDocument("_id", new BsonDocument("$in", values)),
+            new FindOptions<BsonDocument> { Projection = new BsonDocument("_id", 1), BatchSize = 10_000 }, cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+                found.Add(document["_id"] is { IsObjectId: true } oid ? oid.AsObjectId.ToString() : document["_id"].ToString()!);
+        }
+        return found;
+    }
+
     public async Task<bool> HasChangeStreamsAsync(CancellationToken cancellationToken)
     {
         var hello = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);

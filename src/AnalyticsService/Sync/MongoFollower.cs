@@ -10,7 +10,7 @@ namespace AnalyticsService.Sync;
 /// server no longer has is answered by a full load again, while the service keeps serving; a lost connection by retries
 /// with back-off. It never exits on its own and never skips a change.
 /// </summary>
-public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, Importer importer, Store store, TimeProvider clock,
+public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, Importer importer, Store store, StoreWriter writer, TimeProvider clock,
     ILogger<MongoFollower> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     /// <summary>The sync_state row of the database's change stream.</summary>
@@ -69,8 +69,8 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
 
     /// <summary>
     /// Reads every document of each collection the store keeps (the trash last, for what was deleted), each collection in
-    /// one transaction through the importer; the position taken before it is recorded with the last, so a load cut short
-    /// starts again.
+    /// one transaction through the importer, and deletes what the store holds beyond them; the position taken before it
+    /// is recorded with the last, so a load cut short starts again.
     /// </summary>
     public async Task<string> FullLoadAsync(CancellationToken cancellationToken)
     {
@@ -84,12 +84,44 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
             var report = await importer.ImportDocumentsAsync(name, "mongodb " + name, Documents(name, cancellationToken), collection, skipInvalid: true,
                 invalid, null, collection is Trash ? (session, ct) => session.SaveSyncStateAsync(Stream, position, null, clock.GetUtcNow(), ct) : null,
                 cancellationToken);
-            metrics?.RowsSynced(report.Imported + report.Updated + report.Removed);
-            logger.LogInformation("Loaded {Collection}: {Documents} documents, {Invalid} that could not be read.", name,
-                report.Imported + report.Updated + report.Skipped + report.Invalid, report.Invalid);
+            var swept = Trash.KindOf(name) is { } kind ? await SweepAsync(name, kind, cancellationToken) : 0;
+            metrics?.RowsSynced(report.Imported + report.Updated + report.Removed + swept);
+            logger.LogInformation("Loaded {Collection}: {Documents} documents, {Invalid} that could not be read, {Swept} deleted that MongoDB no longer holds.", name,
+                report.Imported + report.Updated + report.Skipped + report.Invalid, report.Invalid, swept);
         }
         Committed?.Invoke();
         return position;
+    }
+
+    /// <summary>How many stored ids the sweep asks MongoDB about at once.</summary>
+    public const int SweepPage = 5_000;
+
+    /// <summary>
+    /// Deletes, through the one write path (counts included), the documents of a kind the store holds and MongoDB no longer
+    /// does: deleted without passing through the trash (a direct delete in the database), or while the stream's position
+    /// was lost. The store is read page by page in id order and MongoDB asked about each page, so memory stays flat. A
+    /// document deleted now and inserted again later is brought back by the stream, which replays from before the load.
+    /// </summary>
+    private async Task<int> SweepAsync(string collection, DocumentKind kind, CancellationToken cancellationToken)
+    {
+        var (after, swept) = ("", 0);
+        while (true)
+        {
+            var page = new IdPageParameters(after, SweepPage);
+            var ids = (await store.QueryAsync(forReports: false, connection => connection.QueryAsync<string>(
+                store.Command(store.Dialect.StoredIds(kind), page, cancellationToken: cancellationToken)), cancellationToken)).AsList();
+            if (ids.Count == 0)
+                return swept;
+            var existing = await source.ExistingIdsAsync(collection, ids, cancellationToken);
+            var gone = ids.Where(id => !existing.Contains(id)).Select(id => new DeletedDocument(kind, id)).ToList();
+            if (gone.Count > 0)
+            {
+                await using var session = await writer.BeginAsync(cancellationToken);
+                swept += (await session.DeleteAsync(gone, cancellationToken)).Removed;
+                await session.CommitAsync(cancellationToken);
+            }
+            after = ids[^1];
+        }
     }
 
     private async IAsyncEnumerable<ExportDocument> Documents(string collection, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
