@@ -45,13 +45,18 @@ public sealed class FollowerCrashTests
             var commits = 1 + random.Next(3);
             string? line = null;
             for (var i = 0; i < commits && line != FollowerProcess.CaughtUp; i++)
+            {
+                follower.Go();
                 line = await follower.NextAsync(l => l is FollowerProcess.Committed or FollowerProcess.CaughtUp);
+            }
             if (line == FollowerProcess.CaughtUp)
             {
                 Assert.Equal(0, await follower.ExitAsync());
                 break;
             }
-            // The next batch is being read or written when the kill lands, or has just been committed.
+            // Between two batches (it waits for the next), or as the next is being read, written or committed.
+            if (random.Next(2) == 0)
+                follower.Go();
             await follower.KillAsync();
             kills++;
             var token = await StoredTokenAsync(database);
@@ -68,9 +73,8 @@ public sealed class FollowerCrashTests
 
     private static async Task<string?> StoredTokenAsync(string database)
     {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
-        var token = await connection.ExecuteScalarAsync<string?>("SELECT resume_token FROM sync_state WHERE stream = @Stream", new { MongoFollower.Stream });
-        SqliteConnection.ClearAllPools();
-        return token;
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        return await connection.ExecuteScalarAsync<string?>("SELECT resume_token FROM sync_state WHERE stream = @Stream", new { MongoFollower.Stream });
     }
 }
+

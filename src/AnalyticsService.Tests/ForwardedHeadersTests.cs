@@ -23,7 +23,7 @@ public sealed class ForwardedHeadersTests
         await writer.UpsertPermissionsAsync(DataGenerator.DefaultPermissions);
         var token = DataGenerator.NewLoginToken();
         await writer.UpsertUsersAsync([new UserRecord("manager-1", "manager", ["livechat-manager"], [new LoginTokenRecord(LoginTokens.Hash(token))])]);
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Release(Path.Combine(directory, "analytics.db"));
         return (service, new TestUser("manager-1", token));
     }
 

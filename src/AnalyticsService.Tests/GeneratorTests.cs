@@ -51,7 +51,7 @@ public sealed class GeneratorTests : IDisposable
 
         var database = _root.Combine("analytics.db");
         Assert.Equal(0, await ImportTool.RunAsync(CommandLine.Parse(["import", directory, $"--ConnectionStrings:Analytics=Data Source={database}"]), new StringWriter(), new StringWriter()));
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Release(database);
 
         await using var factory = new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={database}");
         var client = await factory.RestAsync();

@@ -72,7 +72,6 @@ public sealed class ImportTests : IDisposable
         await using var factory = new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={Database}");
         var client = await factory.RestAsync();
         var (status, _, body) = await client.SendAsync(new TestUser(userId, token).Get($"{path}?{query}")).ReadAsync();
-        SqliteConnection.ClearAllPools();
         return (status, body);
     }
 
@@ -362,9 +361,9 @@ public sealed class ImportTests : IDisposable
         var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk])
             { RedirectStandardError = true })!;
         Skip.IfNot(mount.WaitForExit(10_000) && mount.ExitCode == 0, $"cannot mount a small tmpfs here: {mount.StandardError.ReadToEnd().Trim()}");
+        var store = Path.Combine(disk, "analytics.db");
         try
         {
-            var store = Path.Combine(disk, "analytics.db");
             WriteV1();
             File("rocketchat_room.json", ManyRooms(20_000));
 
@@ -378,7 +377,7 @@ public sealed class ImportTests : IDisposable
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            SqlitePools.Release(store);
             System.Diagnostics.Process.Start("umount", [disk])!.WaitForExit(10_000);
         }
     }
@@ -391,7 +390,7 @@ public sealed class ImportTests : IDisposable
             "unit_monitors", "department_agents", "room_counts", "room_counts_hourly" })
             parts.Add(table + ":" + string.Join("|", (await connection.QueryAsync(
                 $"SELECT * FROM {table}")).Select(row => string.Join(",", ((IDictionary<string, object>)row).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))).Order()));
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Release(Database);
         return string.Join("\n", parts);
     }
 }

@@ -107,7 +107,7 @@ public sealed class StoreTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            SqlitePools.ReleaseConnectionString($"Data Source={secondary};Mode=ReadOnly");
             Directory.Delete(directory, recursive: true);
         }
     }

@@ -47,7 +47,7 @@ public sealed class UpgradeTests : IDisposable
                 INSERT INTO permission_roles (permission_id, role_id) VALUES ('view-livechat-reports', 'admin');
                 """, new { Ts, Hash = LoginTokens.Hash(AdminToken) });
         }
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Release(Database);
     }
 
     private async Task<(string Day, string Minutes)> BodiesAsync(AnalyticsFactory factory)

@@ -129,7 +129,7 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
     {
         _channel?.Dispose();
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqlitePools.ReleaseConnectionString(_settings.GetValueOrDefault("ConnectionStrings:Analytics") ?? $"Data Source={DatabasePath}");
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);
     }

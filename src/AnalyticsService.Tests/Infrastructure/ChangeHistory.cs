@@ -161,11 +161,9 @@ public sealed class ChangeHistory
     /// <summary>A table's rows as text, sorted; count cells with nothing left in them are no rows.</summary>
     public static async Task<List<string>> DumpAsync(string database, string table)
     {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
-        var rows = (await connection.QueryAsync(table.Contains("counts") ? $"SELECT * FROM {table} WHERE total <> 0" : $"SELECT * FROM {table}"))
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        return (await connection.QueryAsync(table.Contains("counts") ? $"SELECT * FROM {table} WHERE total <> 0" : $"SELECT * FROM {table}"))
             .Select(row => string.Join("|", ((IDictionary<string, object?>)row).Select(kv => $"{kv.Key}={kv.Value}")))
             .Order(StringComparer.Ordinal).ToList();
-        SqliteConnection.ClearAllPools();
-        return rows;
     }
 }

@@ -10,10 +10,11 @@ using Microsoft.Extensions.Hosting;
 namespace AnalyticsService.Tests.Infrastructure;
 
 /// <summary>
-/// The follower as a process of its own, to be killed: the test assembly run as a program (<c>follow &lt;folder&gt;</c>)
-/// wires the store and the follower as the sync command does, over a SQLite file, with MongoDB replaced by a replay of
+/// The follower as a process of its own, to be killed: the test assembly run as a program, the follower started by its
+/// startup hook (<see cref="global::StartupHook"/>), wires the store and the follower as the sync command does, over a SQLite file, with MongoDB replaced by a replay of
 /// files in the folder: <c>export/</c> (the collections at the start, as mongoexport writes them), <c>start</c> (the
-/// position they were read at) and <c>changes.json</c> (the change events after it, one per line). It prints
+/// position they were read at) and <c>changes.json</c> (the change events after it, one per line), a batch each time the
+/// test writes a line to its input. It prints
 /// <c>watching from &lt;token&gt;</c> when it opens the stream, <c>committed</c> after each batch (and the full load) is
 /// committed, <c>holding the full load</c> when a file <c>hold-full-load</c> keeps it from its last collection, and <c>caught up</c> once the last event is committed, then stops.
 /// </summary>
@@ -34,9 +35,11 @@ public sealed class FollowerProcess : IAsyncDisposable
         var tests = typeof(FollowerProcess).Assembly.Location;
         var process = new Process
         {
-            StartInfo = new ProcessStartInfo("dotnet", $"\"{tests}\" follow \"{folder}\"")
+            StartInfo = new ProcessStartInfo("dotnet", $"\"{tests}\"")
             {
+                Environment = { ["DOTNET_STARTUP_HOOKS"] = tests, [global::StartupHook.FolderVariable] = folder },
                 WorkingDirectory = Path.GetDirectoryName(tests)!,
+                RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             },
@@ -72,6 +75,20 @@ public sealed class FollowerProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException("the follower process said nothing that was waited for in two minutes:\n" + string.Join("\n", Seen));
+        }
+    }
+
+    /// <summary>Lets the follower read its next batch of changes (it waits for this line before each).</summary>
+    public void Go()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("go");
+            _process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            // It has caught up and exited: nothing left to read.
         }
     }
 
@@ -157,6 +174,9 @@ public sealed class FollowerProcess : IAsyncDisposable
                 throw new ChangeHistoryLostException("the replay has no event with that token"); // never expected: the test fails on it
             while (at < _changes.Length)
             {
+                // The test decides when the next batch comes, so that it can kill between two batches or inside one.
+                if (await Console.In.ReadLineAsync(cancellationToken) is null)
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
                 var size = Math.Min(1 + at * 7919 % 40, _changes.Length - at);
                 yield return _changes[at..(at + size)].Select(Json).ToList();
                 at += size; // the follower asks for more only once the batch is committed
@@ -182,10 +202,4 @@ public sealed class FollowerProcess : IAsyncDisposable
             return document.RootElement.Clone();
         }
     }
-}
-
-/// <summary>The test assembly as a program: only to run a follower that a test can kill.</summary>
-public static class TestAssemblyProgram
-{
-    public static Task<int> Main(string[] args) => args is ["follow", var folder] ? FollowerProcess.RunAsync(folder) : Task.FromResult(2);
 }
