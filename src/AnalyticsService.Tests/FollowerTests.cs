@@ -285,12 +285,17 @@ public sealed class FollowerTests
             Room("r2", "2020-09-10T11:00:00Z", ""","_updatedAt":{"$date":"2023-11-14T10:00:05Z"}"""),
         ];
         source.Collections["rocketchat__trash"] = ["""{"_id":"r1","__collection__":"rocketchat_room","_deletedAt":{"$date":"2023-11-14T10:00:09Z"}}"""];
+        // Stored before, then deleted in MongoDB without the trash: no stamp tells it, the first round's sweep does.
+        await factory.AddRoomsAsync(new RoomRecord("gone", "l", DateTimeOffset.Parse("2020-09-10T09:00:00Z")));
         var logs = new ConcurrentQueue<string>();
 
         await using (new Run(factory, source, new RecordingClock(), logs))
             await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(["r2"], await RoomIdsAsync(factory));
+        Assert.Contains("Information: Deleted 1 documents of rocketchat_room that MongoDB no longer holds.", logs);
+        // Only the first round swept (the next is due in an hour): two rounds polled, one question per collection.
+        Assert.Single(source.Asked, a => a.Collection == "rocketchat_room");
         await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
         Assert.Equal([("poll:rocketchat__trash", 1699956009000L), ("poll:rocketchat_room", 1699956005000L)],
             await connection.QueryAsync<(string, long)>("SELECT stream, watermark FROM sync_state WHERE watermark IS NOT NULL ORDER BY stream"));

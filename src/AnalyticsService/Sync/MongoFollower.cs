@@ -163,6 +163,11 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
     /// <summary>How often a standalone server (no change streams) is asked for what changed.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a polled server is asked which stored documents it still holds.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromHours(1);
+
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
     /// <summary>
     /// A standalone server: each collection's documents stamped at or after its watermark (_updatedAt, which Rocket.Chat
     /// sets on every write; _deletedAt for the trash), applied in batches with the newest stamp as the new watermark in
@@ -170,6 +175,9 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
     /// </summary>
     public async Task PollAsync(CancellationToken cancellationToken)
     {
+        // Polling by stamps cannot see a document deleted without passing through the trash: every SweepInterval (and at
+        // the first round) each collection is swept as after a full load.
+        var sweep = clock.GetUtcNow() - _lastSweep >= SweepInterval;
         foreach (var collection in ExportCollection.All())
         {
             var name = ExportFiles.Collection(collection.FileName);
@@ -183,7 +191,14 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
                 var newest = events.Max(e => e.WallTime) is { } at ? at.ToUnixTimeMilliseconds() : since;
                 Record(await applier.ApplyAsync(stream, events, cancellationToken, Math.Max(newest, since)));
             }
+            if (sweep && Trash.KindOf(name) is { } kind && await SweepAsync(name, kind, cancellationToken) is var swept and > 0)
+            {
+                metrics?.RowsSynced(swept);
+                logger.LogInformation("Deleted {Swept} documents of {Collection} that MongoDB no longer holds.", swept, name);
+            }
         }
+        if (sweep)
+            _lastSweep = clock.GetUtcNow();
         Committed?.Invoke();
     }
 }
