@@ -109,7 +109,7 @@ public sealed class SyncTests
             at += size;
         }
 
-        await history.AssertStoreEqualsImportAsync(byEvents.DatabasePath, events.Count, "fed by events");
+        await history.AssertStoreEqualsImportAsync(byEvents.DatabasePath, events.Count, "fed by events", byEvents);
         Assert.True((await ChangeHistory.DumpAsync(byEvents.DatabasePath, "rooms")).Count > 10, "the sequence leaves rooms to compare");
     }
 }

@@ -89,7 +89,9 @@ public sealed class ChangeHistory
             return "{" + string.Join(",", fields) + "}";
         }
         string User(string id) => $$"""{"_id":"{{id}}","username":"{{id}}","name":"Name {{random.Next(100)}}","roles":["livechat-agent"]}""";
-        string Department(string id) => $$"""{"_id":"{{id}}","name":"Department {{random.Next(3)}}"{{(random.Next(2) == 0 ? ",\"ancestors\":[\"u1\"]" : "")}}}""";
+        // u1 is a unit (type "u"): while it exists, agents and monitors who are not managers see only their rooms.
+        string Department(string id) => id == "u1" ? """{"_id":"u1","name":"Unit 1","type":"u"}"""
+            : $$"""{"_id":"{{id}}","name":"Department {{random.Next(3)}}"{{(random.Next(2) == 0 ? ",\"ancestors\":[\"u1\"]" : "")}}}""";
         string Role(string id) => $$"""{"_id":"{{id}}","name":"{{id}}","scope":"Users"}""";
         string Permission(string id) => $$"""{"_id":"{{id}}","roles":["admin"{{(random.Next(2) == 0 ? ",\"livechat-monitor\"" : "")}}]}""";
         string UnitMonitor(string id) => $$"""{"_id":"{{id}}","unitId":"u1","monitorId":"{{agents[random.Next(agents.Length)]}}","username":"m"}""";
@@ -101,7 +103,7 @@ public sealed class ChangeHistory
             {
                 < 7 => ("rocketchat_room", $"r{random.Next(40)}", (Func<string, string>)Room),
                 < 9 => ("users", agents[random.Next(agents.Length)], User),
-                9 => ("rocketchat_livechat_department", $"d{random.Next(3)}", Department),
+                9 => ("rocketchat_livechat_department", random.Next(4) == 0 ? "u1" : $"d{random.Next(3)}", Department),
                 10 => ("rocketchat_roles", $"role{random.Next(3)}", Role),
                 11 => ("rocketchat_permissions", $"perm{random.Next(3)}", Permission),
                 12 => ("rocketchat_livechat_unit_monitors", $"um{random.Next(3)}", UnitMonitor),
@@ -128,6 +130,12 @@ public sealed class ChangeHistory
                     break;
             }
         }
+        // The history ends with the unit in place, so that the answers compared at the end include restricted callers.
+        if (!exists.Contains(("rocketchat_livechat_department", "u1")))
+        {
+            var unit = Department("u1");
+            history._steps.Add((Event("insert", "rocketchat_livechat_department", "u1", unit), "rocketchat_livechat_department", "u1", unit));
+        }
         return history;
     }
 
@@ -141,9 +149,10 @@ public sealed class ChangeHistory
 
     /// <summary>
     /// Asserts that the SQLite store at <paramref name="database"/> holds, table by table, what an import of the state after
-    /// <paramref name="count"/> events gives.
+    /// <paramref name="count"/> events gives; and, when <paramref name="service"/> serves that store, that it answers every
+    /// report as a service on the import does, to an admin and to each agent (restricted while the unit exists).
     /// </summary>
-    public async Task AssertStoreEqualsImportAsync(string database, int count, string context)
+    public async Task AssertStoreEqualsImportAsync(string database, int count, string context, AnalyticsFactory? service = null)
     {
         using var export = new TempDirectory("analytics-history-export-");
         await WriteExportAsync(export.Path, count);
@@ -156,6 +165,55 @@ public sealed class ChangeHistory
             Assert.True(a.SequenceEqual(b), $"{context}: {table}: {a.Count} rows in the store, {b.Count} from the import of the state after " +
                 $"{count} events; first difference: {a.Except(b).FirstOrDefault()} / {b.Except(a).FirstOrDefault()}");
         }
+        if (service is null)
+            return;
+        var (answers, expected) = (await AnswersAsync(service), await AnswersAsync(byImport));
+        Assert.Equal(expected, answers);
+        Assert.Contains(expected, a => a.Body.Contains("\"success\":true") && !a.Body.Contains("\"total\":0,"));
+        // The unit restricts: some agent is answered otherwise than the admin, for the same report and range.
+        Assert.Contains(expected, a => a.Restricted && a.Body != expected.Single(admin => (admin.Report, admin.Range, admin.Caller) == (a.Report, a.Range, "admin")).Body);
+    }
+
+    private sealed record Answer(string Report, string Range, string Caller, bool Restricted, string Body);
+
+    private static readonly string[] Reports =
+        ["conversations-by-status", "conversations-by-source", "conversations-by-department", "conversations-by-tags", "conversations-by-agent"];
+
+    /// <summary>
+    /// Every report over two ranges (every room; partial days at both ends) for an admin and for each agent of the history,
+    /// each with its status and body. The callers' tokens and the report permission are written
+    /// straight into the store (the history has no login tokens), the same in both stores.
+    /// </summary>
+    private static async Task<List<Answer>> AnswersAsync(AnalyticsFactory service)
+    {
+        string[] callers = ["admin", "a1", "a2", "a3"];
+        var store = service.Services.GetRequiredService<Storage.Store>();
+        await store.QueryAsync(false, async connection =>
+        {
+            await connection.ExecuteAsync("""
+                INSERT OR IGNORE INTO users (id, username) VALUES ('admin', 'admin');
+                INSERT OR IGNORE INTO user_roles (user_id, role_id) VALUES ('admin', 'admin');
+                INSERT OR IGNORE INTO permission_roles (permission_id, role_id) VALUES
+                    ('view-livechat-reports', 'admin'), ('view-livechat-reports', 'livechat-agent');
+                """);
+            foreach (var caller in callers)
+                await connection.ExecuteAsync("INSERT OR IGNORE INTO login_tokens (user_id, hashed_token) VALUES (@Caller, @Hash)",
+                    new { Caller = caller, Hash = Storage.LoginTokens.Hash("token-" + caller) });
+            return 0;
+        }, CancellationToken.None);
+        var restricted = await store.QueryAsync(false, async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM departments WHERE type = 'u'") > 0, CancellationToken.None);
+        var client = await service.RestAsync();
+        var answers = new List<Answer>();
+        foreach (var report in Reports)
+            foreach (var range in (string[])["start=2020-09-01&end=2020-09-30", "start=2020-09-09T05:30:00.000Z&end=2020-09-11T17:45:00.000Z"])
+                foreach (var caller in callers)
+                {
+                    var (status, _, body) = await client.SendAsync(new TestUser(caller, "token-" + caller)
+                        .Get($"/api/v1/livechat/analytics/dashboards/{report}?{range}")).ReadAsync();
+                    answers.Add(new Answer(report, range, caller, restricted && caller != "admin", $"{status} {body}"));
+                }
+        return answers;
     }
 
     /// <summary>A table's rows as text, sorted; count cells with nothing left in them are no rows.</summary>
