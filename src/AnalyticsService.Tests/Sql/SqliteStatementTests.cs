@@ -28,6 +28,17 @@ public sealed partial class SqliteStatementTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>A command on a connection of its own to the migrated store, closed with it.</summary>
+    private SqliteCommand Command(string text)
+    {
+        var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        var command = connection.CreateCommand();
+        command.CommandText = text;
+        command.Disposed += (_, _) => connection.Dispose();
+        return command;
+    }
+
     public static TheoryData<string> StatementNames() => new(Dialect.AllStatements().Select(s => s.Name));
 
     [GeneratedRegex(@"@\w+")]
@@ -38,10 +49,7 @@ public sealed partial class SqliteStatementTests : IAsyncLifetime
     public void Each_statement_prepares_and_takes_the_parameters_its_caller_passes(string name)
     {
         var statement = Dialect.AllStatements().Single(s => s.Name == name);
-        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = statement.Text;
+        using var command = Command(statement.Text);
         command.Prepare(); // SQLite compiles the statement: unknown tables and columns fail here
 
         var used = Parameter().Matches(statement.Text).Select(m => m.Value[1..]).ToHashSet();
@@ -62,11 +70,7 @@ public sealed partial class SqliteStatementTests : IAsyncLifetime
     [MemberData(nameof(RoomRangeStatementNames))]
     public void Each_statement_over_a_range_of_rooms_reads_the_covering_index_alone(string name)
     {
-        var statement = Dialect.AllStatements().Single(s => s.Name == name);
-        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + statement.Text;
+        using var command = Command("EXPLAIN QUERY PLAN " + Dialect.AllStatements().Single(s => s.Name == name).Text);
         var plan = new List<string>();
         using (var reader = command.ExecuteReader())
             while (reader.Read())
