@@ -196,4 +196,21 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
         Assert.True(Reports.MongoOrder.Compare(null, "") < 0);
         Assert.Equal(0, Reports.MongoOrder.Compare("é", "é"));
     }
+
+    [Fact]
+    public void Strings_sort_in_the_order_of_their_UTF8_bytes_whatever_they_hold()
+    {
+        // Strings of ASCII, accented letters, characters from U+E000 to U+FFFF and pairs above U+FFFF, often sharing a
+        // prefix: the order must be MongoDB's, their UTF-8 bytes compared.
+        string[] pieces = ["a", "b", "Agent ", "é", "\uE000", "\uFFFD", "\uFFFF", "😀", "😁", "\U00010000", "𝄞", "z"];
+        var random = new Random(11);
+        var strings = Enumerable.Range(0, 400)
+            .Select(_ => string.Concat(Enumerable.Range(0, random.Next(5)).Select(_ => pieces[random.Next(pieces.Length)]))).ToList();
+        foreach (var x in strings)
+            foreach (var y in strings.Take(60))
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(System.Text.Encoding.UTF8.GetBytes(y));
+                Assert.True(Math.Sign(Reports.MongoOrder.Compare(x, y)) == Math.Sign(bytes), $"\"{x}\" against \"{y}\"");
+            }
+    }
 }

@@ -82,9 +82,17 @@ public static class MongoOrder
     };
 
     // UTF-8 byte order is code point order. Ordinal over UTF-16 differs from it only where a character above U+FFFF
-    // (a surrogate pair) meets one from U+E000 to U+FFFF, so compare by code point, without encoding either string.
+    // (a surrogate pair) meets one from U+E000 to U+FFFF, so the first differing UTF-16 units decide unless one of them
+    // is a surrogate; then the strings are compared by code point, without encoding either. (Sorting a thousand agents
+    // by name compares about ten thousand pairs that share a prefix: rune by rune was a visible part of the answer.)
     private static int CompareUtf8(string x, string y)
     {
+        var common = x.AsSpan().CommonPrefixLength(y);
+        if (common == x.Length || common == y.Length)
+            return x.Length.CompareTo(y.Length);
+        var (cx, cy) = (x[common], y[common]);
+        if (!char.IsSurrogate(cx) && !char.IsSurrogate(cy))
+            return cx.CompareTo(cy);
         var (a, b) = (x.EnumerateRunes(), y.EnumerateRunes());
         while (true)
         {
