@@ -68,7 +68,10 @@ public sealed class CancellationTests
 
         var call = setup.Grpc().GetConversationsBySourceAsync(new() { Start = "2020-01-01", End = "2020-12-31" }, setup.Admin.Headers,
             DateTime.UtcNow.AddSeconds(2)); // time to reach the gate on a loaded machine; the gate then holds it past the deadline
-        Assert.Equal(StatusCode.DeadlineExceeded, (await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync)).StatusCode);
+        // The client's own timer says DeadlineExceeded; but grpc-dotnet's server timer fires a few ms earlier and, on the
+        // in-memory test server, ends the response stream, which a client that reads it first reports as Internal or
+        // Cancelled (each seen about once in twenty loaded runs). What the service itself decides is in its access line.
+        Assert.NotEqual(StatusCode.OK, (await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync)).StatusCode);
 
         Assert.StartsWith("Information: GetConversationsBySource gRPC DeadlineExceeded ", await setup.AccessLine());
         Assert.DoesNotContain(setup.Logs, line => !line.StartsWith("Information:", StringComparison.Ordinal));

@@ -50,7 +50,7 @@ public sealed class GeneratorTests : IDisposable
         Assert.All(tokens.Values, t => Assert.DoesNotContain(t.Token, everything));
 
         var database = _root.Combine("analytics.db");
-        Assert.Equal(0, await ImportTool.RunAsync(CommandLine.Parse(["import", directory, $"--ConnectionStrings:Analytics=Data Source={database}"]), new StringWriter(), new StringWriter()));
+        Assert.Equal(0, await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(["import", directory, $"--ConnectionStrings:Analytics=Data Source={database}"]), new StringWriter(), new StringWriter())));
         SqlitePools.Release(database);
 
         await using var factory = new AnalyticsFactory().WithoutDefaults().With("ConnectionStrings:Analytics", $"Data Source={database}");

@@ -276,7 +276,7 @@ public sealed class ImportTests : IDisposable
     {
         var missing = _root.Combine("nowhere");
         var e1 = new StringWriter();
-        var noDirectory = await ImportTool.RunAsync(CommandLine.Parse(["import", missing, $"--ConnectionStrings:Analytics=Data Source={Database}"]), new StringWriter(), e1);
+        var noDirectory = await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(["import", missing, $"--ConnectionStrings:Analytics=Data Source={Database}"]), new StringWriter(), e1));
         Assert.Equal((1, $"{missing}: no such directory"), (noDirectory, e1.ToString().Trim()));
 
         Directory.CreateDirectory(Path.Combine(Export, "users.json"));
@@ -286,7 +286,7 @@ public sealed class ImportTests : IDisposable
 
         var store = _root.Combine("no-such-folder", "analytics.db");
         var e3 = new StringWriter();
-        var unreachable = await ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3);
+        var unreachable = await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3));
         Assert.Equal(1, unreachable);
         Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
     }

@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using Grpc.Core.Interceptors;
@@ -62,6 +63,9 @@ public class AnalyticsFactory : WebApplicationFactory<Program>
 
     // No test call may hang: a call the service does not answer fails in seconds, not at CI's limit.
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+
+    // Built and started one at a time (HostStarts): the factory finds its host through process-wide events.
+    protected override IHost CreateHost(IHostBuilder builder) => HostStarts.One(() => base.CreateHost(builder));
 
     protected override void ConfigureClient(HttpClient client)
     {

@@ -10,7 +10,7 @@ public static class ImportCommand
     {
         var (output, errors) = (new StringWriter(), new StringWriter());
         string[] args = ["import", directory, $"--ConnectionStrings:Analytics=Data Source={database}", .. extra];
-        var exit = await ImportTool.RunAsync(CommandLine.Parse(args), output, errors);
+        var exit = await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(args), output, errors));
         SqlitePools.Release(database); // the next step opens the file afresh, possibly in another process
         return (exit, output.ToString(), errors.ToString());
     }

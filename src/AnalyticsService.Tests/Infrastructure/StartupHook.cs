@@ -1,8 +1,8 @@
 // In no namespace: the runtime looks a startup hook up by this name (DOTNET_STARTUP_HOOKS).
 /// <summary>
-/// Runs the follower when the test assembly is started as a process with this hook and a folder (AnalyticsService.Tests.Infrastructure.FollowerProcess), then
-/// exits. A startup hook rather than a Main of the tests' own: replacing the test SDK's generated entry point made other
-/// tests' hosts fail now and then with "no such table" (measured: 2 runs of 6 against none of 6 without it).
+/// Runs the follower when the test assembly is started as a process with this hook and a folder
+/// (AnalyticsService.Tests.Infrastructure.FollowerProcess), then exits; the test SDK's generated entry point is left
+/// as it is, and the hook does nothing in the test run itself (the variable is set only for the child).
 /// </summary>
 internal static class StartupHook
 {
