@@ -76,7 +76,11 @@ public sealed class FollowerTests
                 yield return changed;
         }
 
-        public Task<string> PositionNowAsync(CancellationToken cancellationToken) => Task.FromResult(Positions.Dequeue());
+        /// <summary>How many of the next calls for the position of "now" fail, as a lost connection would.</summary>
+        public int FailingPositions { get; set; }
+
+        public Task<string> PositionNowAsync(CancellationToken cancellationToken) =>
+            FailingPositions-- > 0 ? Task.FromException<string>(new IOException("connection reset")) : Task.FromResult(Positions.Dequeue());
 
         public async IAsyncEnumerable<JsonElement> ReadAllAsync(string collection, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -153,6 +157,14 @@ public sealed class FollowerTests
         return (await connection.QueryAsync<string>("SELECT id FROM rooms ORDER BY id")).ToList();
     }
 
+    /// <summary>A position recorded by an earlier run, which the server may no longer have.</summary>
+    private static async Task StorePositionAsync(AnalyticsFactory factory, string token)
+    {
+        await using var session = await factory.Writer.BeginAsync();
+        await session.SaveSyncStateAsync(MongoFollower.Stream, token, null, DateTimeOffset.UnixEpoch, CancellationToken.None);
+        await session.CommitAsync(CancellationToken.None);
+    }
+
     private static async Task<string?> PositionAsync(AnalyticsFactory factory)
     {
         await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
@@ -185,11 +197,7 @@ public sealed class FollowerTests
     {
         await using var factory = new AnalyticsFactory().WithoutDefaults();
         await factory.RestAsync();
-        await using (var session = await factory.Writer.BeginAsync())
-        {
-            await session.SaveSyncStateAsync(MongoFollower.Stream, """{"_data":"OLD"}""", null, DateTimeOffset.UnixEpoch, CancellationToken.None);
-            await session.CommitAsync(CancellationToken.None);
-        }
+        await StorePositionAsync(factory, """{"_data":"OLD"}""");
         var source = new ScriptedSource();
         source.Collections["rocketchat_room"] = [Room("r1", "2020-09-10T10:00:00Z")];
         source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1700000500,"i":1}}}""");
@@ -243,6 +251,29 @@ public sealed class FollowerTests
             (await client.SendAsync(admin.Get("/api/v1/livechat/analytics/dashboards/conversations-by-status?start=2020-09-10&end=2020-09-11")).ReadAsync()).Body);
         Assert.Equal($$"""{"total":{{kept.Count}},"data":[{"label":"a0","value":{{a0}}},{"label":"a1","value":{{a1}}}],"unspecified":0,"success":true}""",
             (await client.SendAsync(admin.Get("/api/v1/livechat/analytics/dashboards/conversations-by-agent?start=2020-09-10&end=2020-09-11")).ReadAsync()).Body);
+    }
+
+    [Fact]
+    public async Task A_failure_during_the_full_load_after_a_lost_position_is_retried_like_any_other()
+    {
+        await using var factory = new AnalyticsFactory().WithoutDefaults();
+        await factory.RestAsync();
+        await StorePositionAsync(factory, """{"_data":"OLD"}""");
+        var source = new ScriptedSource { FailingPositions = 1 };
+        source.Collections["rocketchat_room"] = [Room("r1", "2020-09-10T10:00:00Z")];
+        source.Positions.Enqueue("""{"startAtOperationTime":{"$timestamp":{"t":1700000600,"i":1}}}""");
+        source.Streams.Enqueue(() => throw new ChangeHistoryLostException("ChangeStreamHistoryLost"));
+        var clock = new RecordingClock();
+        var logs = new ConcurrentQueue<string>();
+
+        await using (new Run(factory, source, clock, logs))
+            await source.Idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The load failed once, was retried after a second, and the stream then went on from the new position.
+        Assert.Equal([TimeSpan.FromSeconds(1)], clock.Waits);
+        Assert.Equal(["r1"], await RoomIdsAsync(factory));
+        Assert.Equal(["""{"_data":"OLD"}""", """{"startAtOperationTime":{"$timestamp":{"t":1700000600,"i":1}}}"""], source.Watched);
+        Assert.Contains("Warning: Following MongoDB failed (IOException: connection reset); trying again in 1 s.", logs);
     }
 
     [Fact]

@@ -275,9 +275,8 @@ public sealed class ImportTests : IDisposable
     public async Task A_missing_directory_an_unreadable_file_or_an_unreachable_store_each_give_one_line()
     {
         var missing = _root.Combine("nowhere");
-        var e1 = new StringWriter();
-        var noDirectory = await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(["import", missing, $"--ConnectionStrings:Analytics=Data Source={Database}"]), new StringWriter(), e1));
-        Assert.Equal((1, $"{missing}: no such directory"), (noDirectory, e1.ToString().Trim()));
+        var (noDirectory, _, e1) = await ImportCommand.RunAsync(missing, Database);
+        Assert.Equal((1, $"{missing}: no such directory"), (noDirectory, e1.Trim()));
 
         Directory.CreateDirectory(Path.Combine(Export, "users.json"));
         var (exit, _, errors) = await ImportAsync();
@@ -285,10 +284,9 @@ public sealed class ImportTests : IDisposable
         Directory.Delete(Path.Combine(Export, "users.json"));
 
         var store = _root.Combine("no-such-folder", "analytics.db");
-        var e3 = new StringWriter();
-        var unreachable = await HostStarts.OneAsync(() => ImportTool.RunAsync(CommandLine.Parse(["import", Export, $"--ConnectionStrings:Analytics=Data Source={store}"]), new StringWriter(), e3));
+        var (unreachable, _, e3) = await ImportCommand.RunAsync(Export, store);
         Assert.Equal(1, unreachable);
-        Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'.", e3.ToString().Trim());
+        Assert.Equal($"The store cannot be reached: {store}: SQLite Error 14: 'unable to open database file'.", e3.Trim());
     }
 
     [Fact]

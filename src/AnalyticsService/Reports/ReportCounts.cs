@@ -8,14 +8,14 @@ namespace AnalyticsService.Reports;
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from rooms. Restricted callers are counted from rooms (ReportQuery).
 /// </summary>
-public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals days)
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals)
 {
     public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
         var version = await versions.ReadAsync(cancellationToken);
-        if (split.HasWholeHours && days.At(version) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
+        if (split.HasWholeHours && totals.At(version) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
         {
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.

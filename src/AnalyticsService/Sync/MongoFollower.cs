@@ -23,7 +23,7 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var failures = 0;
+        var (failures, lost) = (0, false);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -35,11 +35,14 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
                     await Task.Delay(PollInterval, clock, cancellationToken);
                     continue;
                 }
-                var position = await StoredPositionAsync(cancellationToken);
+                // A lost position is loaded again here, inside the retries: a failure during that load is retried too.
+                var position = lost ? null : await StoredPositionAsync(cancellationToken);
                 if (position is null)
                 {
-                    logger.LogInformation("The store holds no sync position: loading every collection from MongoDB.");
+                    if (!lost)
+                        logger.LogInformation("The store holds no sync position: loading every collection from MongoDB.");
                     position = await FullLoadAsync(cancellationToken);
+                    lost = false;
                 }
                 await foreach (var batch in source.WatchAsync(position, cancellationToken))
                 {
@@ -52,7 +55,7 @@ public sealed class MongoFollower(IChangeSource source, ChangeApplier applier, I
             {
                 logger.LogWarning("MongoDB no longer holds the changes after the stored position ({Reason}): loading every collection again; the service keeps answering meanwhile.",
                     ex.Message);
-                await FullLoadAsync(cancellationToken);
+                lost = true;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
             {
