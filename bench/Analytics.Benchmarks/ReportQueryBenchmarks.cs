@@ -39,7 +39,7 @@ public class ReportQueryBenchmarks
         var days = new ReportTotals(_store, versions, NullLogger<ReportTotals>.Instance);
         days.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         _query = new ReportQuery(_store);
-        _counts = new ReportCounts(_store, versions, days);
+        _counts = new ReportCounts(_store, versions, days, new EdgeHours(_store, versions));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
     }

@@ -649,6 +649,15 @@ SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
 
+-- RoomsInRange (@Start, @End)
+SELECT DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen, CAST(r.is_queued AS bigint) AS IsQueued,
+       CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed, CAST(r.department_kind AS bigint) AS DepartmentKind,
+       r.department_id AS DepartmentId, CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind,
+       r.source_type AS SourceType, CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias,
+       CAST(r.tags_kind AS bigint) AS TagsKind, r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
+FROM dbo.rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
+
 -- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
 UPDATE dbo.sync_state WITH (UPDLOCK, HOLDLOCK) SET resume_token = @ResumeToken, watermark = @Watermark, applied_at = @AppliedAt
 WHERE stream = @Stream;

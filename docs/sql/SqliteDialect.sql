@@ -515,6 +515,13 @@ SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
 
+-- RoomsInRange (@Start, @End)
+SELECT r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
+       r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.source_kind AS SourceKind,
+       r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
+       r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
+FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
+
 -- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
 INSERT INTO sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt)
 ON CONFLICT (stream) DO UPDATE SET resume_token = excluded.resume_token, watermark = excluded.watermark, applied_at = excluded.applied_at

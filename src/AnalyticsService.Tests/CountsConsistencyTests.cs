@@ -260,6 +260,28 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         Assert.InRange(nonEmpty, 200, 320);
     }
 
+    /// <summary>
+    /// The rooms of an edge hour are held for the next ranges with that hour at an edge (a dashboard's "up to now"), and
+    /// only at the store version they were read at: a room written into that hour counts in the next range's answer.
+    /// </summary>
+    [Fact]
+    public async Task A_room_written_into_an_edge_hour_held_in_memory_counts_in_the_next_range()
+    {
+        var days = _factory.Services.GetRequiredService<ReportTotals>();
+        var counts = _factory.Services.GetRequiredService<ReportCounts>();
+        var hour = End.AddDays(-3).AddHours(9);
+        await days.LoadAsync(CancellationToken.None);
+        var before = await counts.CountAsync(ReportDimension.Agent, hour.AddMinutes(30), End, CancellationToken.None);
+        Assert.Equal(await counts.CountFromStoreAsync(ReportDimension.Agent, hour.AddMinutes(30), End, CancellationToken.None), before);
+
+        await _factory.AddRoomsAsync(new RoomRecord("edge-room", "l", hour.AddMinutes(45), Open: true, ServedById: "agent-edge"));
+        await days.LoadAsync(CancellationToken.None); // the totals at the new version, so the edge hours are what differs
+        var after = await counts.CountAsync(ReportDimension.Agent, hour.AddMinutes(30).AddMilliseconds(1), End, CancellationToken.None);
+
+        Assert.Equal(1, after.GetValueOrDefault(new ReportKey((byte)FieldKind.Value, "agent-edge", 0, "")));
+        Assert.Equal(before.Values.Sum() + 1, after.Values.Sum());
+    }
+
     private static string Shown(int total, IEnumerable<Analytics.V1.ReportRow> rows, int unspecified) =>
         $"{total}|{unspecified}|" + string.Join(",", rows.Select(r =>
             $"{(r.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue ? "<null>" : r.Label.StringValue)}={r.Value}"));

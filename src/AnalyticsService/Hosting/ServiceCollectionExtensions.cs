@@ -131,6 +131,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<ReportQuery>();
         services.AddSingleton<ReportTotals>();
+        services.AddSingleton<EdgeHours>();
         services.AddSingleton<ReportCounts>();
         services.AddSingleton<ReportLabels>();
         services.AddSingleton<ConversationsBySourceReport>();

@@ -6,9 +6,10 @@ namespace AnalyticsService.Reports;
 /// <summary>
 /// The other four reports' counts over a range for a caller who sees every room, one total per key (<see cref="ReportKey"/>),
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
-/// store's current version, else from report_counts and report_counts_hourly; the partial hours from rooms. Restricted callers are counted from rooms (ReportQuery).
+/// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
+/// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers are counted from rooms (ReportQuery).
 /// </summary>
-public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals)
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges)
 {
     public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)
@@ -20,6 +21,13 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.
             var inMemoryHours = held.HoldsHours(report);
+            if (inMemoryHours && await EdgesAsync(report, split, version, cancellationToken) is { } edgeCells)
+            {
+                held.AddDays(report, split.FirstDay, split.EndDay, edgeCells);
+                held.AddHours(report, split.FirstHour, split.HeadHourEnd, edgeCells);
+                held.AddHours(report, split.TailHourStart, split.EndHour, edgeCells);
+                return NonZero(edgeCells);
+            }
             var cells = inMemoryHours
                 ? await CellsAsync(store.Dialect.ReportPartialHourCells(report), new PartialHourParameters(At(split.Start), At(split.HeadEnd),
                     At(split.TailStart), At(split.End)), cancellationToken)
@@ -37,6 +45,26 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             }
         }
         return await CountFromStoreAsync(report, start, end, cancellationToken);
+    }
+
+    // The partial hours' cells from the rooms of their hours held in memory, or null when the store moved on meanwhile.
+    private async ValueTask<Dictionary<ReportKey, long>?> EdgesAsync(ReportDimension report, RangeSplit split, long version,
+        CancellationToken cancellationToken)
+    {
+        var cells = new Dictionary<ReportKey, long>();
+        if (split.Start < split.HeadEnd)
+        {
+            if (await edges.AtAsync(split.FirstHour - 1, version, cancellationToken) is not { } head)
+                return null;
+            head.AddCells(report, split.Start, split.HeadEnd, cells);
+        }
+        if (split.TailStart < split.End)
+        {
+            if (await edges.AtAsync(split.EndHour, version, cancellationToken) is not { } tail)
+                return null;
+            tail.AddCells(report, split.TailStart, split.End, cells);
+        }
+        return cells;
     }
 
     /// <summary>Everything read from the store in one statement (the whole days too): the path while the day totals load.</summary>

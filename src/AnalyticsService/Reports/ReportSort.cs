@@ -48,21 +48,39 @@ public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
     }
 
     /// <summary>Orders rows: by the sort's keys, then by label and id ascending, so that every answer is deterministic.</summary>
-    public List<T> Apply<T>(IEnumerable<T> rows, Func<T, string, object?> valueOf, Func<T, string?> label, Func<T, string?> id)
+    public List<T> Apply<T>(List<T> rows, Func<T, string, object?> valueOf, Func<T, string?> label, Func<T, string?> id)
     {
-        var list = rows.ToList();
-        list.Sort((a, b) =>
+        // Each row's values are read once, not per comparison: a thousand agents are about ten thousand comparisons, and
+        // reading per comparison boxed every total and allocated an enumerator of the keys each time.
+        var (count, width) = (rows.Count, Keys.Count + 2);
+        var values = new object?[count * width];
+        for (var r = 0; r < count; r++)
         {
-            foreach (var (key, direction) in Keys)
+            for (var k = 0; k < Keys.Count; k++)
+                values[r * width + k] = valueOf(rows[r], Keys[k].Key);
+            values[r * width + Keys.Count] = label(rows[r]);
+            values[r * width + Keys.Count + 1] = id(rows[r]);
+        }
+        var directions = new int[width];
+        for (var k = 0; k < width; k++)
+            directions[k] = k < Keys.Count ? Keys[k].Direction : 1;
+        var order = new int[count];
+        for (var r = 0; r < count; r++)
+            order[r] = r;
+        Array.Sort(order, (a, b) =>
+        {
+            for (var k = 0; k < width; k++)
             {
-                var order = MongoOrder.Compare(valueOf(a, key), valueOf(b, key));
-                if (order != 0)
-                    return order * direction;
+                var byKey = MongoOrder.Compare(values[a * width + k], values[b * width + k]);
+                if (byKey != 0)
+                    return byKey * directions[k];
             }
-            var byLabel = MongoOrder.Compare(label(a), label(b));
-            return byLabel != 0 ? byLabel : MongoOrder.Compare(id(a), id(b));
+            return 0;
         });
-        return list;
+        var sorted = new List<T>(count);
+        foreach (var r in order)
+            sorted.Add(rows[r]);
+        return sorted;
     }
 }
 

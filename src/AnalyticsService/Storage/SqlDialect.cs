@@ -234,6 +234,12 @@ public abstract class SqlDialect
             """;
     }
 
+    /// <summary>
+    /// The omnichannel rooms created in [Start, End), in ts order, with their status and report keys: one hour of them is
+    /// what EdgeHours holds to count a range's partial hours in memory.
+    /// </summary>
+    public abstract SqlStatement<RangeParameters> RoomsInRange { get; }
+
     /// <summary>Every non-zero cell of report_counts: what ReportTotals loads.</summary>
     public abstract SqlStatement<NoParameters> ReportDayCells { get; }
 
