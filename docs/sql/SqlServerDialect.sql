@@ -678,6 +678,16 @@ WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
          OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
 
+-- StatusDayCells (no parameters)
+SELECT CAST(day AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
+       CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
+FROM room_counts_all WHERE total <> 0
+
+-- StatusHourCells (no parameters)
+SELECT CAST(hour AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
+       CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
+FROM room_counts_all_hourly WHERE total <> 0
+
 -- StoreVersion (no parameters)
 SELECT version FROM store_version WHERE id = 1
 

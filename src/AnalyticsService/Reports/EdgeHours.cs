@@ -35,30 +35,53 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
     }
 }
 
-/// <summary>One hour's omnichannel rooms at one store version: per report, each cell a room counts in with the room's ts, in ts order.</summary>
+/// <summary>
+/// One hour's omnichannel rooms at one store version, in ts order: their ts with the running count of each status before
+/// each room, and per report each cell a room counts in with the room's ts.
+/// </summary>
 public sealed class HourRooms
 {
+    private readonly long[] _ts;
+    private readonly StatusCounts[] _statusBefore; // [i]: the statuses of the rooms before the i-th
     private readonly Dictionary<ReportDimension, (long[] Ts, ReportKey[] Keys)> _cells;
 
-    private HourRooms(long version, Dictionary<ReportDimension, (long[] Ts, ReportKey[] Keys)> cells) => (Version, _cells) = (version, cells);
+    private HourRooms(long version, long[] ts, StatusCounts[] statusBefore, Dictionary<ReportDimension, (long[] Ts, ReportKey[] Keys)> cells) =>
+        (Version, _ts, _statusBefore, _cells) = (version, ts, statusBefore, cells);
 
     public long Version { get; }
 
     public static HourRooms Of(long version, List<StoredRoom> rooms)
     {
+        var ts = new long[rooms.Count];
+        var statusBefore = new StatusCounts[rooms.Count + 1];
+        statusBefore[0] = StatusCounts.None;
         var cells = new Dictionary<ReportDimension, (List<long> Ts, List<ReportKey> Keys)>();
         foreach (var report in Enum.GetValues<ReportDimension>())
             cells[report] = ([], []);
-        foreach (var room in rooms) // in ts order, so each report's list is too
+        for (var i = 0; i < rooms.Count; i++) // in ts order, so each report's list is too
         {
+            var room = rooms[i];
+            ts[i] = room.TsMs;
+            statusBefore[i + 1] = StatusTotals.Plus(statusBefore[i], new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed));
             ReportKey.ForEach(room.KeySource, (report, key) =>
             {
-                var (ts, keys) = cells[report];
-                ts.Add(room.TsMs);
+                var (cellTs, keys) = cells[report];
+                cellTs.Add(room.TsMs);
                 keys.Add(key);
             });
         }
-        return new(version, cells.ToDictionary(c => c.Key, c => (c.Value.Ts.ToArray(), c.Value.Keys.ToArray())));
+        return new(version, ts, statusBefore, cells.ToDictionary(c => c.Key, c => (c.Value.Ts.ToArray(), c.Value.Keys.ToArray())));
+    }
+
+    /// <summary>The statuses of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour).</summary>
+    public StatusCounts Statuses(long from, long to)
+    {
+        var (a, b) = (FirstAtOrAfter(_ts, from), FirstAtOrAfter(_ts, to));
+        if (a >= b)
+            return StatusCounts.None;
+        var (after, before) = (_statusBefore[b], _statusBefore[a]);
+        return new(after.Total - before.Total, after.Open - before.Open, after.Queued - before.Queued, after.OnHold - before.OnHold,
+            after.Closed - before.Closed);
     }
 
     /// <summary>Adds the cells of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour) to a report's cells.</summary>

@@ -5,7 +5,7 @@ namespace AnalyticsService.Reports;
 
 /// <summary>
 /// report_counts held in memory as running totals per key and day, and report_counts_hourly as counts per key and hour,
-/// for one store version: a range's whole days then cost two subtractions per key, whatever their number (summing a year
+/// for one store version (with the status counts' days and hours, <see cref="StatusTotals"/>): a range's whole days then cost two subtractions per key, whatever their number (summing a year
 /// of cells in SQL took 257 ms for 1,000 agents at a million rooms), and its whole hours at most 46 additions per key
 /// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). When the store's version moves on, the
 /// totals are loaded again in the background, once (the days first, which serve at once, then the hours), and calls read
@@ -54,7 +54,9 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
                 return;
             }
-            var days = builder.Build(before);
+            var status = StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, cancellationToken),
+                await ListAsync(store.Dialect.StatusHourCells, cancellationToken));
+            var days = builder.Build(before, status);
             // Read committed: a commit during the reads shows as a new version, and these rows may mix two states.
             if (await versions.ReadAsync(cancellationToken) != before)
                 return;
@@ -93,14 +95,22 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             return 0;
         }, cancellationToken);
 
+    private Task<List<StatusCellRow>> ListAsync(SqlStatement<NoParameters> cells, CancellationToken cancellationToken) =>
+        store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<StatusCellRow>(
+            new CommandDefinition(cells.Text, commandTimeout: store.CommandTimeoutSeconds, cancellationToken: cancellationToken))).AsList(), cancellationToken);
+
     /// <summary>Per report: its keys, and for each key the running total of its rooms before each day of the span loaded.</summary>
     public sealed class Snapshot
     {
         private readonly Dictionary<ReportDimension, Totals> _reports;
 
-        private Snapshot(long version, Dictionary<ReportDimension, Totals> reports) => (Version, _reports) = (version, reports);
+        private Snapshot(long version, Dictionary<ReportDimension, Totals> reports, StatusTotals? status) =>
+            (Version, _reports, Status) = (version, reports, status);
 
         public long Version { get; }
+
+        /// <summary>The status counts' days and hours (null when their span is too long to hold).</summary>
+        public StatusTotals? Status { get; }
 
         /// <summary>Whether the hours are held too (after the days, unless the days' span makes them too many).</summary>
         public bool HasHours => _reports.Count == 0 ? _withHours : _reports.Values.All(t => t.Hours is not null);
@@ -109,7 +119,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
 
         /// <summary>The same days, with room for the hours, which <see cref="AddHour"/> then fills.</summary>
         public Snapshot WithHours() => new(Version, _reports.ToDictionary(r => r.Key,
-            r => r.Value with { Hours = new ushort[r.Value.Keys.Length * r.Value.DayCount * 24L] })) { _withHours = true };
+            r => r.Value with { Hours = new ushort[r.Value.Keys.Length * r.Value.DayCount * 24L] }), Status) { _withHours = true };
 
         /// <summary>An hourly cell (its hour in Day) while loading; one whose count does not fit drops that report's hours.</summary>
         public void AddHour(ReportCellRow row)
@@ -187,7 +197,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             /// <summary>How many running totals the rows make: per report, keys times days spanned.</summary>
             public long Entries => _reports.Values.Sum(r => (long)r.Keys.Count * (r.Cells.Max(c => c.Day) - r.Cells.Min(c => c.Day) + 2));
 
-            public Snapshot Build(long version)
+            public Snapshot Build(long version, StatusTotals? status)
             {
                 var reports = new Dictionary<ReportDimension, Totals>();
                 foreach (var (report, (keys, cells)) in _reports)
@@ -209,7 +219,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                         ordered[index] = key;
                     reports[report] = new Totals(ordered, keys, firstDay, dayCount, running, null);
                 }
-                return new Snapshot(version, reports);
+                return new Snapshot(version, reports, status);
             }
         }
     }

@@ -76,7 +76,8 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, StoreVersionReader versions, Hosting.AnalyticsMetrics? metrics = null)
+public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals? totals = null, Reports.EdgeHours? edges = null,
+    Hosting.AnalyticsMetrics? metrics = null)
 {
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
     // version is still that one: any committed write makes it stale, and the next call reads the store again.
@@ -99,8 +100,20 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
         return counts;
     }
 
-    /// <summary>The counts read from the store, never from kept answers: whole days and hours from the counts, partial hours from rooms.</summary>
+    /// <summary>
+    /// The counts, never from kept answers: for a caller who sees every room from memory when it holds the store's version
+    /// (<see cref="Reports.StatusTotals"/>, <see cref="Reports.EdgeHours"/>), else from the store.
+    /// </summary>
     public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    {
+        var split = RangeSplit.Of(start, end);
+        return split.HasWholeHours && !scope.IsRestricted && await FromMemoryAsync(split, cancellationToken) is { } inMemory
+            ? inMemory
+            : await CountFromStoreAsync(start, end, scope, cancellationToken);
+    }
+
+    /// <summary>The counts read from the store: whole days and hours from the counts tables, partial hours from rooms.</summary>
+    public async Task<StatusCounts> CountFromStoreAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var sql = store.Dialect;
         var split = RangeSplit.Of(start, end);
@@ -113,6 +126,29 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
         return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.IsRestricted
             ? store.Command(sql.CountByStatusRestricted, new RestrictedSplitRangeParameters(range, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
             : store.Command(sql.CountByStatus, range, cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    // For a caller who sees every room: the whole days and hours from the status totals in memory, the partial hours from
+    // the edge hours' rooms, all at one store version; null when memory does not hold them at the store's version.
+    private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, CancellationToken cancellationToken)
+    {
+        var version = await versions.ReadAsync(cancellationToken);
+        if (totals?.At(version)?.Status is not { } status || edges is null)
+            return null;
+        var counts = status.WholePeriods(split);
+        if (split.Start < split.HeadEnd)
+        {
+            if (await edges.AtAsync(split.FirstHour - 1, version, cancellationToken) is not { } head)
+                return null;
+            counts = Reports.StatusTotals.Plus(counts, head.Statuses(split.Start, split.HeadEnd));
+        }
+        if (split.TailStart < split.End)
+        {
+            if (await edges.AtAsync(split.EndHour, version, cancellationToken) is not { } tail)
+                return null;
+            counts = Reports.StatusTotals.Plus(counts, tail.Statuses(split.TailStart, split.End));
+        }
+        return counts;
     }
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>

@@ -240,6 +240,18 @@ public abstract class SqlDialect
     /// </summary>
     public abstract SqlStatement<RangeParameters> RoomsInRange { get; }
 
+    /// <summary>room_counts_all's cells (the status counts per day, whatever the departments): what StatusTotals loads.</summary>
+    public SqlStatement<NoParameters> StatusDayCells { get; } = new(StatusCells("room_counts_all", "day"));
+
+    /// <summary>room_counts_all_hourly's cells (per hour): what StatusTotals loads with the days.</summary>
+    public SqlStatement<NoParameters> StatusHourCells { get; } = new(StatusCells("room_counts_all_hourly", "hour"));
+
+    private static string StatusCells(string table, string period) => $"""
+        SELECT CAST({period} AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
+               CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
+        FROM {table} WHERE total <> 0
+        """;
+
     /// <summary>Every non-zero cell of report_counts: what ReportTotals loads.</summary>
     public abstract SqlStatement<NoParameters> ReportDayCells { get; }
 
