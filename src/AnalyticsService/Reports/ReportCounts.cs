@@ -23,9 +23,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             var inMemoryHours = held.HoldsHours(report);
             if (inMemoryHours && await EdgesAsync(report, split, version, cancellationToken) is { } edgeCells)
             {
-                held.AddDays(report, split.FirstDay, split.EndDay, edgeCells);
-                held.AddHours(report, split.FirstHour, split.HeadHourEnd, edgeCells);
-                held.AddHours(report, split.TailHourStart, split.EndHour, edgeCells);
+                held.AddWhole(report, split, edgeCells);
                 return NonZero(edgeCells);
             }
             var cells = inMemoryHours
@@ -35,12 +33,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             // A commit between the two reads would mix two states of the store: then everything is read again below.
             if (await versions.ReadAsync(cancellationToken) == version)
             {
-                held.AddDays(report, split.FirstDay, split.EndDay, cells);
-                if (inMemoryHours)
-                {
-                    held.AddHours(report, split.FirstHour, split.HeadHourEnd, cells);
-                    held.AddHours(report, split.TailHourStart, split.EndHour, cells);
-                }
+                held.AddWhole(report, split, cells);
                 return NonZero(cells);
             }
         }

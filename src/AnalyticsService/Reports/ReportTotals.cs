@@ -132,47 +132,49 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 _reports[(ReportDimension)row.Report] = totals with { Hours = null }; // that report's whole hours come from the store
                 return;
             }
-            hours[key * totals.DayCount * 24L + hour] = (ushort)row.Total;
+            hours[hour * totals.Keys.Length + key] = (ushort)row.Total;
         }
 
         /// <summary>Whether a report's whole hours can be added up here.</summary>
         public bool HoldsHours(ReportDimension report) => _reports.TryGetValue(report, out var totals) ? totals.Hours is not null : HasHours;
 
-        /// <summary>Adds each key's rooms of the hours [firstHour, endHour) to the cells.</summary>
-        public void AddHours(ReportDimension report, long firstHour, long endHour, Dictionary<ReportKey, long> cells)
-        {
-            if (!_reports.TryGetValue(report, out var totals) || totals.Hours is not { } hours)
-                return;
-            var span = totals.DayCount * 24L;
-            var from = Math.Clamp(firstHour - totals.FirstDay * 24, 0, span);
-            var to = Math.Clamp(endHour - totals.FirstDay * 24, 0, span);
-            if (from >= to)
-                return;
-            for (var k = 0; k < totals.Keys.Length; k++)
-            {
-                long rooms = 0;
-                foreach (var count in hours.AsSpan((int)(k * span + from), (int)(to - from)))
-                    rooms += count;
-                if (rooms != 0)
-                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, totals.Keys[k], out _) += rooms;
-            }
-        }
-
-        /// <summary>Adds each key's rooms of the days [firstDay, endDay) to the cells.</summary>
-        public void AddDays(ReportDimension report, long firstDay, long endDay, Dictionary<ReportKey, long> cells)
+        /// <summary>Adds each key's rooms of a range's whole days, and of its whole hours when they are held, to the cells.</summary>
+        public void AddWhole(ReportDimension report, RangeSplit split, Dictionary<ReportKey, long> cells)
         {
             if (!_reports.TryGetValue(report, out var totals))
                 return;
+            var rooms = new long[totals.Keys.Length];
             var stride = totals.DayCount + 1;
-            var from = (int)Math.Clamp(firstDay - totals.FirstDay, 0, totals.DayCount);
-            var to = (int)Math.Clamp(endDay - totals.FirstDay, 0, totals.DayCount);
-            if (from >= to)
-                return;
-            for (var k = 0; k < totals.Keys.Length; k++)
+            var (fromDay, toDay) = ((int)Math.Clamp(split.FirstDay - totals.FirstDay, 0, totals.DayCount),
+                (int)Math.Clamp(split.EndDay - totals.FirstDay, 0, totals.DayCount));
+            if (fromDay < toDay)
             {
-                var rooms = totals.Running[k * stride + to] - totals.Running[k * stride + from];
-                if (rooms != 0)
-                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, totals.Keys[k], out _) += rooms;
+                for (var k = 0; k < rooms.Length; k++)
+                    rooms[k] = totals.Running[k * stride + toDay] - totals.Running[k * stride + fromDay];
+            }
+            if (totals.Hours is { } hours)
+            {
+                AddHours(totals, hours, split.FirstHour, split.HeadHourEnd, rooms);
+                AddHours(totals, hours, split.TailHourStart, split.EndHour, rooms);
+            }
+            for (var k = 0; k < rooms.Length; k++)
+            {
+                if (rooms[k] != 0)
+                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, totals.Keys[k], out _) += rooms[k];
+            }
+        }
+
+        // Hour by hour, each hour's keys side by side: a day's hours of a thousand agents are 46 KB read in order (key by
+        // key, they were a thousand reads 35 KB apart, each a cache miss, at ten million rooms).
+        private static void AddHours(Totals totals, ushort[] hours, long firstHour, long endHour, long[] rooms)
+        {
+            var span = totals.DayCount * 24L;
+            var (from, to) = (Math.Clamp(firstHour - totals.FirstDay * 24, 0, span), Math.Clamp(endHour - totals.FirstDay * 24, 0, span));
+            for (var hour = from; hour < to; hour++)
+            {
+                var counts = hours.AsSpan((int)(hour * rooms.Length), rooms.Length);
+                for (var k = 0; k < counts.Length; k++)
+                    rooms[k] += counts[k];
             }
         }
 
