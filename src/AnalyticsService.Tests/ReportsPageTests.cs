@@ -213,4 +213,21 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
                 Assert.True(Math.Sign(Reports.MongoOrder.Compare(x, y)) == Math.Sign(bytes), $"\"{x}\" against \"{y}\"");
             }
     }
+
+    [Fact]
+    public void A_sort_orders_strings_by_UTF8_bytes_also_when_its_strings_join_those_ranked_by_earlier_calls()
+    {
+        // Sorts keep the ranks of the strings they have seen: strings that come later must fall between them correctly.
+        string[] pieces = ["a", "B", "Agent ", "é", "\uFFFD", "😀", "z"];
+        var random = new Random(23);
+        var sort = Reports.ReportSort.Parse("""{"_id":-1}""", Reports.ReportSort.ByTotalAscending);
+        for (var call = 0; call < 30; call++)
+        {
+            var labels = Enumerable.Range(0, random.Next(1, 40))
+                .Select(_ => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => pieces[random.Next(pieces.Length)]))).Distinct().ToList();
+            var sorted = sort.Apply(labels, (label, key) => key == "_id" ? label : null, label => label, _ => null);
+            var expected = labels.OrderByDescending(l => System.Text.Encoding.UTF8.GetBytes(l), Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y)));
+            Assert.Equal(expected, sorted);
+        }
+    }
 }

@@ -50,8 +50,9 @@ public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
     /// <summary>Orders rows: by the sort's keys, then by label and id ascending, so that every answer is deterministic.</summary>
     public List<T> Apply<T>(List<T> rows, Func<T, string, object?> valueOf, Func<T, string?> label, Func<T, string?> id)
     {
-        // Each row's values are read once, not per comparison: a thousand agents are about ten thousand comparisons, and
-        // reading per comparison boxed every total and allocated an enumerator of the keys each time.
+        // Each row's values are read once, not per comparison, and strings are compared by their rank in UTF-8 order
+        // (SortRanks): a thousand agents are about ten thousand comparisons, which compared names took a fifth of the
+        // call's time.
         var (count, width) = (rows.Count, Keys.Count + 2);
         var values = new object?[count * width];
         for (var r = 0; r < count; r++)
@@ -61,26 +62,90 @@ public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
             values[r * width + Keys.Count] = label(rows[r]);
             values[r * width + Keys.Count + 1] = id(rows[r]);
         }
+        var ranked = SortRanks.Rank(values);
         var directions = new int[width];
         for (var k = 0; k < width; k++)
             directions[k] = k < Keys.Count ? Keys[k].Direction : 1;
         var order = new int[count];
         for (var r = 0; r < count; r++)
             order[r] = r;
-        Array.Sort(order, (a, b) =>
-        {
-            for (var k = 0; k < width; k++)
-            {
-                var byKey = MongoOrder.Compare(values[a * width + k], values[b * width + k]);
-                if (byKey != 0)
-                    return byKey * directions[k];
-            }
-            return 0;
-        });
+        order.AsSpan().Sort(new RowOrder(ranked, directions));
         var sorted = new List<T>(count);
         foreach (var r in order)
             sorted.Add(rows[r]);
         return sorted;
+    }
+}
+
+/// <summary>Rows (by index) compared by their ranked values, key by key, each key in its direction.</summary>
+internal readonly struct RowOrder((int Kind, long Value)[] ranked, int[] directions) : IComparer<int>
+{
+    public int Compare(int a, int b)
+    {
+        var width = directions.Length;
+        for (var k = 0; k < width; k++)
+        {
+            var (x, y) = (ranked[a * width + k], ranked[b * width + k]);
+            var byKey = x.Kind != y.Kind ? x.Kind.CompareTo(y.Kind) : x.Value.CompareTo(y.Value);
+            if (byKey != 0)
+                return byKey * directions[k];
+        }
+        return 0;
+    }
+}
+
+/// <summary>
+/// Sort values as numbers that order as MongoDB orders the values (<see cref="MongoOrder"/>): null, then numbers, then
+/// strings by their rank among every string ranked so far. The ranks are kept across calls (labels and ids repeat from
+/// one answer to the next) and extended when a call brings strings they lack.
+/// </summary>
+public static class SortRanks
+{
+    private const int MaxKept = 100_000; // beyond this many strings, the ranks start again from one call's strings
+
+    private static volatile Dictionary<string, int> _ranks = new(StringComparer.Ordinal);
+
+    public static (int Kind, long Value)[] Rank(object?[] values)
+    {
+        if (RankWith(_ranks, values) is { } ranked)
+            return ranked;
+        var extended = Extended(_ranks, values.OfType<string>());
+        _ranks = extended;
+        return RankWith(extended, values)!;
+    }
+
+    // Null when a string is not ranked yet (ranks then change: the values are ranked again against the extended ones).
+    private static (int Kind, long Value)[]? RankWith(Dictionary<string, int> ranks, object?[] values)
+    {
+        var ranked = new (int Kind, long Value)[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            switch (values[i])
+            {
+                case long number:
+                    ranked[i] = (1, number);
+                    break;
+                case string text:
+                    if (!ranks.TryGetValue(text, out var rank))
+                        return null;
+                    ranked[i] = (2, rank);
+                    break;
+                default: // null (a value of another type is built by no report)
+                    ranked[i] = (0, 0);
+                    break;
+            }
+        }
+        return ranked;
+    }
+
+    private static Dictionary<string, int> Extended(Dictionary<string, int> ranks, IEnumerable<string> strings)
+    {
+        var all = (ranks.Count < MaxKept ? ranks.Keys.Concat(strings) : strings).Distinct(StringComparer.Ordinal).ToList();
+        all.Sort(MongoOrder.CompareUtf8);
+        var extended = new Dictionary<string, int>(all.Count, StringComparer.Ordinal);
+        for (var i = 0; i < all.Count; i++)
+            extended[all[i]] = i;
+        return extended;
     }
 }
 
@@ -103,7 +168,7 @@ public static class MongoOrder
     // (a surrogate pair) meets one from U+E000 to U+FFFF, so the first differing UTF-16 units decide unless one of them
     // is a surrogate; then the strings are compared by code point, without encoding either. (Sorting a thousand agents
     // by name compares about ten thousand pairs that share a prefix: rune by rune was a visible part of the answer.)
-    private static int CompareUtf8(string x, string y)
+    public static int CompareUtf8(string x, string y)
     {
         var common = x.AsSpan().CommonPrefixLength(y);
         if (common == x.Length || common == y.Length)
