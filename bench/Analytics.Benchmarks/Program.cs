@@ -2,6 +2,11 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 
+// bench/run's gRPC load with a new range on every call (not a BenchmarkDotNet case).
+if (args is ["grpc-load", .. var load])
+    return await Analytics.Benchmarks.GrpcLoad.RunAsync(load);
+
 // A short run per case: the plain scan of ten million rooms takes seconds an operation.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.StatusQueryBenchmarks).Assembly)
     .Run(args, DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+return 0;
