@@ -5,8 +5,9 @@ namespace AnalyticsService.Reports;
 
 /// <summary>
 /// report_counts held in memory as running totals per key and day, and report_counts_hourly as counts per key and hour,
-/// for one store version (with the status counts' days and hours, <see cref="StatusTotals"/>): a range's whole days then cost two subtractions per key, whatever their number (summing a year
-/// of cells in SQL took 257 ms for 1,000 agents at a million rooms), and its whole hours at most 46 additions per key
+/// for one store version, with the status counts' days and hours (<see cref="StatusTotals"/>): a range's whole days
+/// then cost two subtractions per key, whatever their number (summing a year of cells in SQL took 257 ms for 1,000
+/// agents at a million rooms), and its whole hours at most 46 additions per key
 /// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). When the store's version moves on, the
 /// totals are loaded again in the background, once (the days first, which serve at once, then the hours), and calls read
 /// the tables meanwhile; so an answer never comes from totals older than the store. The service starts the first load
