@@ -66,7 +66,10 @@ public sealed class StatusTotals
     }
 }
 
-/// <summary>A cell of room_counts_all (Period: the day) or room_counts_all_hourly (the hour).</summary>
+/// <summary>
+/// A cell of room_counts_all (Period: the day) or room_counts_all_hourly (the hour). Settable properties rather than a
+/// positional record: on an empty result SQLite names no column types, and Dapper then finds no matching constructor.
+/// </summary>
 public sealed class StatusCellRow
 {
     public long Period { get; set; }
