@@ -3,7 +3,6 @@ using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Benchmarks;
 
@@ -28,10 +27,7 @@ public class AnswerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var store = BenchStores.Open(Rooms);
-        var versions = new StoreVersionReader(store);
-        var totals = new ReportTotals(store, versions, NullLogger<ReportTotals>.Instance);
-        totals.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var (store, versions, totals) = BenchStores.OpenLoaded(Rooms);
         var query = new ReportQuery(store);
         _counts = new ReportCounts(store, versions, totals, new EdgeHours(store, versions));
         _agents = new ConversationsByAgentReport(query, _counts, new ReportLabels(query, versions), store);

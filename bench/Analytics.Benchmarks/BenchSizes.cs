@@ -22,4 +22,15 @@ public static class BenchStores
             throw new InvalidOperationException($"{path} is missing: run bench/data.sh {rooms}");
         return new Store(SqliteFactory.Instance, new SqliteDialect(), new($"Data Source={path};Mode=ReadOnly"), 600);
     }
+
+    /// <summary>A store with its version reader and its totals loaded, as the service holds them once started.</summary>
+    public static (Store Store, StoreVersionReader Versions, AnalyticsService.Reports.ReportTotals Totals) OpenLoaded(int rooms)
+    {
+        var store = Open(rooms);
+        var versions = new StoreVersionReader(store);
+        var totals = new AnalyticsService.Reports.ReportTotals(store, versions,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AnalyticsService.Reports.ReportTotals>.Instance);
+        totals.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return (store, versions, totals);
+    }
 }

@@ -1,7 +1,6 @@
 using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Benchmarks;
 
@@ -35,12 +34,9 @@ public class ReportQueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _store = BenchStores.Open(Rooms);
-        var versions = new StoreVersionReader(_store);
-        var days = new ReportTotals(_store, versions, NullLogger<ReportTotals>.Instance);
-        days.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        (_store, var versions, var totals) = BenchStores.OpenLoaded(Rooms);
         _query = new ReportQuery(_store);
-        _counts = new ReportCounts(_store, versions, days, new EdgeHours(_store, versions));
+        _counts = new ReportCounts(_store, versions, totals, new EdgeHours(_store, versions));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
     }

@@ -1,7 +1,6 @@
 using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Benchmarks;
 
@@ -30,10 +29,7 @@ public class StatusQueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var store = BenchStores.Open(Rooms);
-        var versions = new StoreVersionReader(store);
-        var totals = new ReportTotals(store, versions, NullLogger<ReportTotals>.Instance);
-        totals.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var (store, versions, totals) = BenchStores.OpenLoaded(Rooms);
         _counts = new ConversationCounts(store, versions, totals, new EdgeHours(store, versions));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
