@@ -63,49 +63,60 @@ public sealed record ReportSort(IReadOnlyList<(string Key, int Direction)> Keys)
             values[r * width + Keys.Count + 1] = id(rows[r]);
         }
         var ranked = SortRanks.Rank(values);
-        var directions = new int[width];
-        for (var k = 0; k < width; k++)
-            directions[k] = k < Keys.Count ? Keys[k].Direction : 1;
+        for (var k = 0; k < Keys.Count; k++)
+        {
+            if (Keys[k].Direction < 0)
+            {
+                for (var r = 0; r < count; r++)
+                    ranked[r * width + k] = ~ranked[r * width + k]; // reverses the order exactly
+            }
+        }
         var order = new int[count];
         for (var r = 0; r < count; r++)
             order[r] = r;
-        order.AsSpan().Sort(new RowOrder(ranked, directions));
+        SortByKeys(order, 0, count, 0, ranked, width);
         var sorted = new List<T>(count);
         foreach (var r in order)
             sorted.Add(rows[r]);
         return sorted;
     }
-}
 
-/// <summary>Rows (by index) compared by their ranked values, key by key, each key in its direction.</summary>
-internal readonly struct RowOrder((int Kind, long Value)[] ranked, int[] directions) : IComparer<int>
-{
-    public int Compare(int a, int b)
+    // Sorts order[from, to) by the key at this level, then each run of equal keys by the next level: an array sort on
+    // numbers per level, rather than a comparison that walks the levels (ties beyond the first key are few).
+    private static void SortByKeys(int[] order, int from, int to, int level, long[] ranked, int width)
     {
-        var width = directions.Length;
-        for (var k = 0; k < width; k++)
+        var keys = new long[to - from];
+        for (var i = from; i < to; i++)
+            keys[i - from] = ranked[order[i] * width + level];
+        keys.AsSpan().Sort(order.AsSpan(from, to - from));
+        if (level + 1 == width)
+            return;
+        for (var run = 0; run < keys.Length;)
         {
-            var (x, y) = (ranked[a * width + k], ranked[b * width + k]);
-            var byKey = x.Kind != y.Kind ? x.Kind.CompareTo(y.Kind) : x.Value.CompareTo(y.Value);
-            if (byKey != 0)
-                return byKey * directions[k];
+            var end = run + 1;
+            while (end < keys.Length && keys[end] == keys[run])
+                end++;
+            if (end - run > 1)
+                SortByKeys(order, from + run, from + end, level + 1, ranked, width);
+            run = end;
         }
-        return 0;
     }
 }
 
 /// <summary>
-/// Sort values as numbers that order as MongoDB orders the values (<see cref="MongoOrder"/>): null, then numbers, then
-/// strings by their rank among every string ranked so far. The ranks are kept across calls (labels and ids repeat from
-/// one answer to the next) and extended when a call brings strings they lack.
+/// Sort values as numbers that order as MongoDB orders the values (<see cref="MongoOrder"/>): null first, then numbers
+/// (a report's totals: counts, far below 2^62), then strings by their rank among every string ranked so far, above 2^62.
+/// The ranks are kept across calls (labels and ids repeat from one answer to the next) and extended when a call brings
+/// strings they lack.
 /// </summary>
 public static class SortRanks
 {
     private const int MaxKept = 100_000; // beyond this many strings, the ranks start again from one call's strings
+    private const long Strings = 1L << 62;
 
     private static volatile Dictionary<string, int> _ranks = new(StringComparer.Ordinal);
 
-    public static (int Kind, long Value)[] Rank(object?[] values)
+    public static long[] Rank(object?[] values)
     {
         if (RankWith(_ranks, values) is { } ranked)
             return ranked;
@@ -115,23 +126,23 @@ public static class SortRanks
     }
 
     // Null when a string is not ranked yet (ranks then change: the values are ranked again against the extended ones).
-    private static (int Kind, long Value)[]? RankWith(Dictionary<string, int> ranks, object?[] values)
+    private static long[]? RankWith(Dictionary<string, int> ranks, object?[] values)
     {
-        var ranked = new (int Kind, long Value)[values.Length];
+        var ranked = new long[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
             switch (values[i])
             {
                 case long number:
-                    ranked[i] = (1, number);
+                    ranked[i] = number;
                     break;
                 case string text:
                     if (!ranks.TryGetValue(text, out var rank))
                         return null;
-                    ranked[i] = (2, rank);
+                    ranked[i] = Strings + rank;
                     break;
                 default: // null (a value of another type is built by no report)
-                    ranked[i] = (0, 0);
+                    ranked[i] = long.MinValue;
                     break;
             }
         }
