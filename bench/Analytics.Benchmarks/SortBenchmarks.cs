@@ -35,18 +35,31 @@ public class SortBenchmarks
         {
             foreach (var (key, direction) in _sort.Keys)
             {
-                var order = MongoOrder.Compare(Value(a, key), Value(b, key));
+                var order = Compare(Value(a, key), Value(b, key));
                 if (order != 0)
                     return order * direction;
             }
-            var byLabel = MongoOrder.Compare(a.Label, b.Label);
-            return byLabel != 0 ? byLabel : MongoOrder.Compare(a.Id, b.Id);
+            var byLabel = Compare(a.Label, b.Label);
+            return byLabel != 0 ? byLabel : Compare(a.Id, b.Id);
         });
         return list;
     }
 
     [Benchmark]
     public List<AgentRow> Apply() => _sort.Apply(_rows, Value, r => r.Label, r => r.Id);
+
+    // MongoDB's order of the values, compared as the old ReportSort.Apply compared them at each comparison.
+    private static int Compare(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (long x, long y) => x.CompareTo(y),
+        (long, string) => -1,
+        (string, long) => 1,
+        (string x, string y) => MongoOrder.CompareUtf8(x, y),
+        _ => 0,
+    };
 
     private static object? Value(AgentRow row, string key) => key switch { "total" => row.Total, "name" => row.Label, "_id" => row.Id, _ => null };
 }

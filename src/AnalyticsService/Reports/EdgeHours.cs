@@ -33,6 +33,32 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
         _hours.AddOrUpdate(hour, held);
         return held;
     }
+
+    /// <summary>The hours holding a range's partial hours at this version (none where an edge is whole); null when the store moved on.</summary>
+    public async ValueTask<RangeEdges?> OfAsync(RangeSplit split, long version, CancellationToken cancellationToken)
+    {
+        HourRooms? head = null, tail = null;
+        if (split.Start < split.HeadEnd && (head = await AtAsync(split.FirstHour - 1, version, cancellationToken)) is null)
+            return null;
+        if (split.TailStart < split.End && (tail = await AtAsync(split.EndHour, version, cancellationToken)) is null)
+            return null;
+        return new RangeEdges(split, head, tail);
+    }
+}
+
+/// <summary>A range's two partial hours, counted from the rooms of their hours.</summary>
+public readonly record struct RangeEdges(RangeSplit Split, HourRooms? Head, HourRooms? Tail)
+{
+    public StatusCounts Statuses() =>
+        (Head?.Statuses(Split.Start, Split.HeadEnd) ?? StatusCounts.None) + (Tail?.Statuses(Split.TailStart, Split.End) ?? StatusCounts.None);
+
+    public Dictionary<ReportKey, long> Cells(ReportDimension report)
+    {
+        var cells = new Dictionary<ReportKey, long>();
+        Head?.AddCells(report, Split.Start, Split.HeadEnd, cells);
+        Tail?.AddCells(report, Split.TailStart, Split.End, cells);
+        return cells;
+    }
 }
 
 /// <summary>
@@ -62,7 +88,7 @@ public sealed class HourRooms
         {
             var room = rooms[i];
             ts[i] = room.TsMs;
-            statusBefore[i + 1] = StatusTotals.Plus(statusBefore[i], new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed));
+            statusBefore[i + 1] = statusBefore[i] + new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed);
             ReportKey.ForEach(room.KeySource, (report, key) =>
             {
                 var (cellTs, keys) = cells[report];
@@ -77,15 +103,11 @@ public sealed class HourRooms
     public StatusCounts Statuses(long from, long to)
     {
         var (a, b) = (FirstAtOrAfter(_ts, from), FirstAtOrAfter(_ts, to));
-        if (a >= b)
-            return StatusCounts.None;
-        var (after, before) = (_statusBefore[b], _statusBefore[a]);
-        return new(after.Total - before.Total, after.Open - before.Open, after.Queued - before.Queued, after.OnHold - before.OnHold,
-            after.Closed - before.Closed);
+        return a < b ? _statusBefore[b] - _statusBefore[a] : StatusCounts.None;
     }
 
     /// <summary>Adds the cells of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour) to a report's cells.</summary>
-    public void AddCells(ReportDimension report, long from, long to, Dictionary<ReportKey, long> cells)
+    internal void AddCells(ReportDimension report, long from, long to, Dictionary<ReportKey, long> cells)
     {
         var (ts, keys) = _cells[report];
         for (var i = FirstAtOrAfter(ts, from); i < ts.Length && ts[i] < to; i++)

@@ -21,8 +21,9 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.
             var inMemoryHours = held.HoldsHours(report);
-            if (inMemoryHours && await EdgesAsync(report, split, version, cancellationToken) is { } edgeCells)
+            if (inMemoryHours && await edges.OfAsync(split, version, cancellationToken) is { } inMemory)
             {
+                var edgeCells = inMemory.Cells(report);
                 held.AddWhole(report, split, edgeCells);
                 return NonZero(edgeCells);
             }
@@ -38,26 +39,6 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             }
         }
         return await CountFromStoreAsync(report, start, end, cancellationToken);
-    }
-
-    // The partial hours' cells from the rooms of their hours held in memory, or null when the store moved on meanwhile.
-    private async ValueTask<Dictionary<ReportKey, long>?> EdgesAsync(ReportDimension report, RangeSplit split, long version,
-        CancellationToken cancellationToken)
-    {
-        var cells = new Dictionary<ReportKey, long>();
-        if (split.Start < split.HeadEnd)
-        {
-            if (await edges.AtAsync(split.FirstHour - 1, version, cancellationToken) is not { } head)
-                return null;
-            head.AddCells(report, split.Start, split.HeadEnd, cells);
-        }
-        if (split.TailStart < split.End)
-        {
-            if (await edges.AtAsync(split.EndHour, version, cancellationToken) is not { } tail)
-                return null;
-            tail.AddCells(report, split.TailStart, split.End, cells);
-        }
-        return cells;
     }
 
     /// <summary>Everything read from the store in one statement (the whole days too): the path while the day totals load.</summary>

@@ -160,21 +160,9 @@ public static class SortRanks
     }
 }
 
-/// <summary>How MongoDB orders the values a report sorts by: missing and null first, then numbers, then strings by their UTF-8 bytes.</summary>
+/// <summary>How MongoDB orders strings: by their UTF-8 bytes (null and numbers come before them: <see cref="SortRanks"/>).</summary>
 public static class MongoOrder
 {
-    public static int Compare(object? a, object? b) => (a, b) switch
-    {
-        (null, null) => 0,
-        (null, _) => -1,
-        (_, null) => 1,
-        (long x, long y) => x.CompareTo(y),
-        (long, string) => -1,
-        (string, long) => 1,
-        (string x, string y) => CompareUtf8(x, y),
-        _ => 0,
-    };
-
     // UTF-8 byte order is code point order. Ordinal over UTF-16 differs from it only where a character above U+FFFF
     // (a surrogate pair) meets one from U+E000 to U+FFFF, so the first differing UTF-16 units decide unless one of them
     // is a surrogate; then the strings are compared by code point, without encoding either. (Sorting a thousand agents

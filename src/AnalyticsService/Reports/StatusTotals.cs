@@ -23,11 +23,7 @@ public sealed class StatusTotals
 
     /// <summary>The rooms of a range's whole days and whole hours (RangeSplit); its partial hours are not in the cells.</summary>
     public StatusCounts WholePeriods(RangeSplit split) =>
-        Plus(_days.Between(split.FirstDay, split.EndDay),
-            Plus(_hours.Between(split.FirstHour, split.HeadHourEnd), _hours.Between(split.TailHourStart, split.EndHour)));
-
-    public static StatusCounts Plus(StatusCounts a, StatusCounts b) =>
-        new(a.Total + b.Total, a.Open + b.Open, a.Queued + b.Queued, a.OnHold + b.OnHold, a.Closed + b.Closed);
+        _days.Between(split.FirstDay, split.EndDay) + _hours.Between(split.FirstHour, split.HeadHourEnd) + _hours.Between(split.TailHourStart, split.EndHour);
 
     /// <summary>Per period from First, the sums of the five numbers of every period before it (Width numbers each).</summary>
     private sealed record Running(long First, long Count, long[] Sums)

@@ -7,6 +7,12 @@ namespace AnalyticsService.Storage;
 public sealed record StatusCounts(long Total, long Open, long Queued, long OnHold, long Closed)
 {
     public static StatusCounts None { get; } = new(0, 0, 0, 0, 0);
+
+    public static StatusCounts operator +(StatusCounts a, StatusCounts b) =>
+        new(a.Total + b.Total, a.Open + b.Open, a.Queued + b.Queued, a.OnHold + b.OnHold, a.Closed + b.Closed);
+
+    public static StatusCounts operator -(StatusCounts a, StatusCounts b) =>
+        new(a.Total - b.Total, a.Open - b.Open, a.Queued - b.Queued, a.OnHold - b.OnHold, a.Closed - b.Closed);
 }
 
 /// <summary>
@@ -76,7 +82,7 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals? totals = null, Reports.EdgeHours? edges = null,
+public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals totals, Reports.EdgeHours edges,
     Hosting.AnalyticsMetrics? metrics = null)
 {
     // Answers by range and scope, with the store version they were read at. One is reused only while the store's
@@ -133,22 +139,9 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, CancellationToken cancellationToken)
     {
         var version = await versions.ReadAsync(cancellationToken);
-        if (totals?.At(version)?.Status is not { } status || edges is null)
-            return null;
-        var counts = status.WholePeriods(split);
-        if (split.Start < split.HeadEnd)
-        {
-            if (await edges.AtAsync(split.FirstHour - 1, version, cancellationToken) is not { } head)
-                return null;
-            counts = Reports.StatusTotals.Plus(counts, head.Statuses(split.Start, split.HeadEnd));
-        }
-        if (split.TailStart < split.End)
-        {
-            if (await edges.AtAsync(split.EndHour, version, cancellationToken) is not { } tail)
-                return null;
-            counts = Reports.StatusTotals.Plus(counts, tail.Statuses(split.TailStart, split.End));
-        }
-        return counts;
+        return totals.At(version)?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
+            ? status.WholePeriods(split) + inMemory.Statuses()
+            : null;
     }
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
