@@ -1,0 +1,104 @@
+using System.Linq.Expressions;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// A row statement (<see cref="BatchStatement{TRow}"/> run per row) prepared once on SQLite's own handle and stepped once
+/// per row, each property of the row bound at the position its @Name has in the SQL, looked up once. Microsoft.Data.Sqlite
+/// looks every parameter up by name on every run (a linear search of the statement's names, so a room's 25 parameters
+/// cost some 300 string compares) and wraps each call: that was most of an import's writing (docs/performance.md, "Import").
+/// </summary>
+public sealed class SqliteRowStatement<T> : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+    private readonly Action<sqlite3_stmt, T> _bind;
+
+    public SqliteRowStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _bind = Binder.For(_statement);
+    }
+
+    /// <summary>Runs the statement once per row, in the connection's open transaction.</summary>
+    public void Run(List<T> rows)
+    {
+        foreach (var row in rows)
+        {
+            _bind(_statement, row);
+            var result = raw.sqlite3_step(_statement);
+            raw.sqlite3_reset(_statement);
+            if (result != raw.SQLITE_DONE)
+                Check(result);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int result)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
+            SqliteException.ThrowExceptionForRC(result, _db);
+    }
+
+    /// <summary>
+    /// Compiles, per statement, one delegate binding every property of T the SQL names (as @Property) with the typed bind
+    /// call of its type: no boxing, no lookup per row.
+    /// </summary>
+    private static class Binder
+    {
+        public static Action<sqlite3_stmt, T> For(sqlite3_stmt statement)
+        {
+            var target = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+            var row = Expression.Parameter(typeof(T), "row");
+            var binds = new List<Expression>();
+            foreach (var property in typeof(T).GetProperties())
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, "@" + property.Name);
+                if (index == 0)
+                    continue; // a property the statement does not use
+                var method = typeof(Binder).GetMethod(nameof(Bind), [typeof(sqlite3_stmt), typeof(int), property.PropertyType])
+                    ?? throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite binding for {property.PropertyType}");
+                binds.Add(Expression.Call(method, target, Expression.Constant(index), Expression.Property(row, property)));
+            }
+            if (binds.Count != raw.sqlite3_bind_parameter_count(statement))
+                throw new InvalidOperationException($"A statement for {typeof(T).Name} names a parameter that is not one of its properties.");
+            return Expression.Lambda<Action<sqlite3_stmt, T>>(binds.Count == 0 ? Expression.Empty() : Expression.Block(binds), target, row).Compile();
+        }
+
+        public static void Bind(sqlite3_stmt s, int i, long value) => raw.sqlite3_bind_int64(s, i, value);
+        public static void Bind(sqlite3_stmt s, int i, int value) => raw.sqlite3_bind_int64(s, i, value);
+        public static void Bind(sqlite3_stmt s, int i, byte value) => raw.sqlite3_bind_int64(s, i, value);
+        public static void Bind(sqlite3_stmt s, int i, bool value) => raw.sqlite3_bind_int64(s, i, value ? 1 : 0);
+        public static void Bind(sqlite3_stmt s, int i, double value) => raw.sqlite3_bind_double(s, i, value);
+
+        public static void Bind(sqlite3_stmt s, int i, long? value)
+        {
+            if (value is { } v) raw.sqlite3_bind_int64(s, i, v);
+            else raw.sqlite3_bind_null(s, i);
+        }
+
+        public static void Bind(sqlite3_stmt s, int i, double? value)
+        {
+            if (value is { } v) raw.sqlite3_bind_double(s, i, v);
+            else raw.sqlite3_bind_null(s, i);
+        }
+
+        // UTF-8 through a stack buffer for the short strings rows hold; SQLite copies the bytes (SQLITE_TRANSIENT).
+        public static void Bind(sqlite3_stmt s, int i, string? value)
+        {
+            if (value is null)
+            {
+                raw.sqlite3_bind_null(s, i);
+                return;
+            }
+            var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+            Span<byte> utf8 = most <= 512 ? stackalloc byte[512] : new byte[most];
+            raw.sqlite3_bind_text(s, i, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+        }
+    }
+}
