@@ -132,6 +132,9 @@ WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
 SELECT COUNT(*) FROM dbo.permission_roles
 WHERE permission_id = @Permission AND role_id IN (SELECT role_id FROM OPENJSON(@Roles) WITH (role_id varchar(64) '$'))
 
+-- AnyRoom (no parameters)
+SELECT CASE WHEN EXISTS (SELECT 1 FROM rooms) THEN 1 ELSE 0 END
+
 -- BumpStoreVersion (no parameters)
 UPDATE store_version SET version = version + 1 WHERE id = 1
 
@@ -650,9 +653,9 @@ UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
 
 -- RoomsInRange (@Start, @End)
-SELECT DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen, CAST(r.is_queued AS bigint) AS IsQueued,
+SELECT r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen, CAST(r.is_queued AS bigint) AS IsQueued,
        CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed, CAST(r.department_kind AS bigint) AS DepartmentKind,
-       r.department_id AS DepartmentId, CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind,
+       r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind,
        r.source_type AS SourceType, CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias,
        CAST(r.tags_kind AS bigint) AS TagsKind, r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
 FROM dbo.rooms r

@@ -39,6 +39,9 @@ ON CONFLICT (day, department_kind, department_id, department_ancestors) DO UPDAT
 -- AnyRoleHolds (@Permission, @Roles)
 SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))
 
+-- AnyRoom (no parameters)
+SELECT CASE WHEN EXISTS (SELECT 1 FROM rooms) THEN 1 ELSE 0 END
+
 -- BeforeBatches (no parameters)
 PRAGMA cache_size = -131072
 
@@ -516,8 +519,8 @@ UNION
 SELECT department_id FROM department_agents WHERE agent_id = @UserId
 
 -- RoomsInRange (@Start, @End)
-SELECT r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
-       r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.source_kind AS SourceKind,
+SELECT r.t AS T, r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
+       r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, r.source_kind AS SourceKind,
        r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
        r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
 FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts

@@ -391,4 +391,55 @@ public sealed class ImportTests : IDisposable
         SqlitePools.Release(Database);
         return string.Join("\n", parts);
     }
+
+    // Every cell of the six counts tables that holds a room (a cell whose rooms all left stays, at zero).
+    private const string CountCells = """
+        SELECT 'status day' AS t, day AS period, department_kind || '/' || department_id || '/' || department_ancestors AS k, total, open, queued, on_hold, closed FROM room_counts WHERE total <> 0
+        UNION ALL SELECT 'status hour', hour, department_kind || '/' || department_id || '/' || department_ancestors, total, open, queued, on_hold, closed FROM room_counts_hourly WHERE total <> 0
+        UNION ALL SELECT 'all day', day, '', total, open, queued, on_hold, closed FROM room_counts_all WHERE total <> 0
+        UNION ALL SELECT 'all hour', hour, '', total, open, queued, on_hold, closed FROM room_counts_all_hourly WHERE total <> 0
+        UNION ALL SELECT 'report day', day, report || '/' || k1_kind || '/' || k1 || '/' || k2_kind || '/' || k2, total, 0, 0, 0, 0 FROM report_counts WHERE total <> 0
+        UNION ALL SELECT 'report hour', hour, report || '/' || k1_kind || '/' || k1 || '/' || k2_kind || '/' || k2, total, 0, 0, 0, 0 FROM report_counts_hourly WHERE total <> 0
+        ORDER BY 1, 2, 3
+        """;
+
+    [Fact]
+    public async Task A_first_import_counts_its_rooms_once_at_commit_into_the_same_cells_as_counting_batch_by_batch()
+    {
+        // Several batches of generated rooms, then, in later batches, a room written again elsewhere in time and with
+        // another department (the last document wins) and a room that stopped being omnichannel (it leaves the store).
+        var generated = _root.Combine("generated");
+        Assert.Equal(0, GenerateTool.Run(CommandLine.Parse(["generate", "--rooms", "5000", "--out", generated, "--seed", "5", "--days", "12", "--end", "2026-11-01"]),
+            new StringWriter(), TimeProvider.System));
+        var rooms = System.IO.File.ReadAllLines(Path.Combine(generated, "rocketchat_room.json"));
+        var again = System.Text.Json.Nodes.JsonNode.Parse(rooms[10])!;
+        again["ts"] = System.Text.Json.Nodes.JsonNode.Parse("""{"$date":"2026-10-25T23:59:59.999Z"}""");
+        again["departmentId"] = "d-moved";
+        var gone = System.Text.Json.Nodes.JsonNode.Parse(rooms[20])!;
+        gone["t"] = "c";
+        System.IO.File.WriteAllLines(Path.Combine(generated, "rocketchat_room.json"), [.. rooms, again.ToJsonString(), gone.ToJsonString()]);
+
+        // A: into an empty store, so the rooms are counted once at commit.
+        var first = _root.Combine("first.db");
+        var (exit, output, errors) = await ImportCommand.RunAsync(generated, first);
+        Assert.Equal((0, ""), (exit, errors));
+        Assert.Equal("rocketchat_room.json                           5000          1          1          0          0", Lines(output)[^1]);
+
+        // B: the same export into a store that already holds a room, counted batch by batch; then that room is deleted.
+        var second = _root.Combine("second.db");
+        File("rocketchat_room.json", """{"_id":"seed","t":"l","ts":{"$date":"2026-10-25T12:00:00Z"},"open":true,"departmentId":"d-moved","tags":["x"]}""");
+        await ImportCommand.RunAsync(Export, second);
+        Assert.Equal(0, (await ImportCommand.RunAsync(generated, second)).Exit);
+        System.IO.File.Delete(Path.Combine(Export, "rocketchat_room.json"));
+        File("rocketchat__trash.json", """{"_id":"seed","__collection__":"rocketchat_room","_deletedAt":{"$date":"2026-11-01T00:00:00Z"}}""");
+        Assert.Equal(0, (await ImportCommand.RunAsync(Export, second)).Exit);
+
+        await using var a = new SqliteConnection($"Data Source={first}");
+        await using var b = new SqliteConnection($"Data Source={second}");
+        var cells = (await a.QueryAsync<(string, long, string, long, long, long, long, long)>(CountCells)).ToList();
+        Assert.Equal(cells, await b.QueryAsync<(string, long, string, long, long, long, long, long)>(CountCells));
+        Assert.Equal(4999L, cells.Where(c => c.Item1 == "all day").Sum(c => c.Item4)); // 5,000 rooms, one of them gone
+        Assert.Equal(1L, cells.Where(c => c.Item1 == "status day" && c.Item3.StartsWith("2/d-moved/", StringComparison.Ordinal)).Sum(c => c.Item4));
+        Assert.Equal(0L, await a.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM report_counts_hourly WHERE total = 0")); // each cell written once
+    }
 }

@@ -111,4 +111,28 @@ public sealed class StoreTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    // What lets a session that began on a store without rooms count them at commit (SqlDialect.OneWriterAtATime): no other
+    // writer can add rooms between its first look and its commit.
+    [Fact]
+    public async Task A_write_session_holds_the_store_s_write_lock_from_its_start_before_it_writes_anything()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        await using var other = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await other.OpenAsync();
+        await other.ExecuteAsync("PRAGMA busy_timeout = 0");
+        int TryToWrite() // SQLite's own call: Microsoft.Data.Sqlite would retry a busy store for its command timeout
+        {
+            var result = SQLitePCL.raw.sqlite3_exec(other.Handle, "BEGIN IMMEDIATE");
+            if (result == SQLitePCL.raw.SQLITE_OK)
+                SQLitePCL.raw.sqlite3_exec(other.Handle, "ROLLBACK");
+            return result;
+        }
+
+        await using (await factory.Services.GetRequiredService<StoreWriter>().BeginAsync())
+            Assert.Equal(SQLitePCL.raw.SQLITE_BUSY, TryToWrite());
+
+        Assert.Equal(SQLitePCL.raw.SQLITE_OK, TryToWrite());
+    }
 }

@@ -73,6 +73,14 @@ public sealed class CountChanges(long periodMilliseconds)
                 new RoomStatus(room.IsOpen != 0, room.IsQueued != 0, room.IsOnHold != 0, room.IsClosed != 0));
     }
 
+    /// <summary>A stored room entering the cells (a session counting its rooms at commit).</summary>
+    public void Add(StoredRoom room)
+    {
+        if (room.T == "l")
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, +1,
+                new RoomStatus(room.IsOpen != 0, room.IsQueued != 0, room.IsOnHold != 0, room.IsClosed != 0));
+    }
+
     public void Add(RoomRow room)
     {
         if (room.T == "l")

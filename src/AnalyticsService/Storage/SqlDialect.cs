@@ -21,6 +21,16 @@ public abstract class SqlDialect
     /// <summary>Run on a connection before it writes batches (outside the transaction).</summary>
     public virtual SqlStatement<NoParameters>? BeforeBatches => null;
 
+    /// <summary>
+    /// Whether a write transaction holds the store's one write lock from its start (SQLite's BEGIN IMMEDIATE), so that no
+    /// other writer's rooms can arrive while it runs: what lets a session started on a store without rooms count its
+    /// rooms once at commit (WriteSession).
+    /// </summary>
+    public virtual bool OneWriterAtATime => false;
+
+    /// <summary>1 when the store holds a room, else 0.</summary>
+    public SqlStatement<NoParameters> AnyRoom { get; } = new("SELECT CASE WHEN EXISTS (SELECT 1 FROM rooms) THEN 1 ELSE 0 END");
+
     /// <summary>Taken first in each migration's transaction, so that instances starting together migrate one at a time.</summary>
     public virtual SqlStatement<NoParameters>? MigrationLock => null;
 
@@ -235,8 +245,9 @@ public abstract class SqlDialect
     }
 
     /// <summary>
-    /// The omnichannel rooms created in [Start, End), in ts order, with their status and report keys: one hour of them is
-    /// what EdgeHours holds to count a range's partial hours in memory.
+    /// The omnichannel rooms created in [Start, End), in ts order, with everything their counts are keyed by: one hour of
+    /// them is what EdgeHours holds to count a range's partial hours in memory, and a session that counts its rooms at
+    /// commit reads them a day at a time.
     /// </summary>
     public abstract SqlStatement<RangeParameters> RoomsInRange { get; }
 

@@ -11,6 +11,9 @@ public sealed class SqliteDialect : SqlDialect
     // A larger page cache for the writing connection: inserts into a large table's indexes touch pages all over it.
     public override SqlStatement<NoParameters> BeforeBatches { get; } = new("PRAGMA cache_size = -131072");
 
+    // Microsoft.Data.Sqlite begins every transaction with BEGIN IMMEDIATE: it takes the write lock there.
+    public override bool OneWriterAtATime => true;
+
     public override SqlStatement<NoParameters> CreateMigrationsTable { get; } = new("""
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version    INTEGER NOT NULL PRIMARY KEY,
@@ -223,8 +226,8 @@ public sealed class SqliteDialect : SqlDialect
         """;
 
     public override SqlStatement<RangeParameters> RoomsInRange { get; } = new("""
-        SELECT r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
-               r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.source_kind AS SourceKind,
+        SELECT r.t AS T, r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
+               r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, r.source_kind AS SourceKind,
                r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
                r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
         FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
