@@ -321,6 +321,42 @@ DELETE FROM dbo.unit_monitors WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (i
 -- DeleteIds(Users) (@Ids)
 DELETE FROM dbo.users WHERE id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))
 
+-- DepartmentCellsRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay, @Units, @Departments)
+SELECT s.department_kind AS K1Kind, MIN(s.department_id) AS K1, CAST(0 AS bigint) AS K2Kind, '' AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT CAST(dc.department_kind AS bigint) AS department_kind, dc.department_id AS department_id, CAST(dc.total AS bigint) AS total
+    FROM dbo.room_counts dc
+    WHERE dc.day >= @FirstDay AND dc.day < @EndDay AND (dc.department_kind = 0
+         OR (dc.department_kind = 2 AND dc.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(NULLIF(dc.department_ancestors, '')) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        UNION ALL
+        SELECT CAST(hc.department_kind AS bigint) AS department_kind, hc.department_id AS department_id, CAST(hc.total AS bigint) AS total
+    FROM dbo.room_counts_hourly hc
+    WHERE hc.hour >= @FirstHour AND hc.hour < @HeadHourEnd AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(NULLIF(hc.department_ancestors, '')) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        UNION ALL
+        SELECT CAST(hc.department_kind AS bigint) AS department_kind, hc.department_id AS department_id, CAST(hc.total AS bigint) AS total
+    FROM dbo.room_counts_hourly hc
+    WHERE hc.hour >= @TailHourStart AND hc.hour < @EndHour AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(NULLIF(hc.department_ancestors, '')) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        UNION ALL
+        SELECT CAST(r.department_kind AS bigint), COALESCE(r.department_id, ''), CAST(1 AS bigint)
+    FROM dbo.rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+        UNION ALL
+        SELECT CAST(r.department_kind AS bigint), COALESCE(r.department_id, ''), CAST(1 AS bigint)
+    FROM dbo.rooms r
+    WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+) AS s
+WHERE s.department_kind <> 1
+GROUP BY s.department_kind, CONVERT(varbinary(8000), s.department_id)
+
 -- DepartmentNames (no parameters)
 SELECT id AS Id, name AS Name FROM departments
 

@@ -228,6 +228,42 @@ DELETE FROM unit_monitors WHERE id IN (SELECT value FROM json_each(@Ids))
 -- DeleteIds(Users) (@Ids)
 DELETE FROM users WHERE id IN (SELECT value FROM json_each(@Ids))
 
+-- DepartmentCellsRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay, @Units, @Departments)
+SELECT s.department_kind AS K1Kind, s.department_id AS K1, 0 AS K2Kind, '' AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT dc.department_kind AS department_kind, dc.department_id AS department_id, dc.total AS total
+    FROM room_counts dc
+    WHERE dc.day >= @FirstDay AND dc.day < @EndDay AND (dc.department_kind = 0
+         OR (dc.department_kind = 2 AND dc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(dc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT hc.department_kind AS department_kind, hc.department_id AS department_id, hc.total AS total
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @FirstHour AND hc.hour < @HeadHourEnd AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(hc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT hc.department_kind AS department_kind, hc.department_id AS department_id, hc.total AS total
+    FROM room_counts_hourly hc
+    WHERE hc.hour >= @TailHourStart AND hc.hour < @EndHour AND (hc.department_kind = 0
+         OR (hc.department_kind = 2 AND hc.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(hc.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT r.department_kind, COALESCE(r.department_id, ''), 1
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+        UNION ALL
+        SELECT r.department_kind, COALESCE(r.department_id, ''), 1
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+) s
+WHERE s.department_kind <> 1
+GROUP BY s.department_kind, s.department_id
+
 -- DepartmentNames (no parameters)
 SELECT id AS Id, name AS Name FROM departments
 

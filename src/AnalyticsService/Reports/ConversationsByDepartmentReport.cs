@@ -7,17 +7,16 @@ namespace AnalyticsService.Reports;
 /// Conversations by department name (docs/behaviour.md, "By department"): departments sharing a name are one row, a
 /// deleted department's conversations count nowhere, and those without a departmentId field are unspecified.
 /// </summary>
-public sealed class ConversationsByDepartmentReport(ReportQuery query, ReportCounts counts, ReportLabels labels, Store store)
+public sealed class ConversationsByDepartmentReport(ReportCounts counts, ReportLabels labels)
 {
     public static ReportSort DefaultSort => ReportSort.ByTotalAscending;
 
     public async Task<GetConversationsByDepartmentResponse> AnswerAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, ReportSort sort,
         CancellationToken cancellationToken)
     {
-        var sql = store.Dialect;
-        var rows = scope.IsRestricted
-            ? await query.RunAsync<LabelCountRow>(sql.CountByDepartment, sql.CountByDepartmentRestricted, start, end, scope, cancellationToken)
-            : await ByNameAsync(await counts.CountAsync(ReportDimension.Department, start, end, cancellationToken), cancellationToken);
+        var rows = await ByNameAsync(scope.IsRestricted
+            ? await counts.CountDepartmentsAsync(start, end, scope, cancellationToken)
+            : await counts.CountAsync(ReportDimension.Department, start, end, cancellationToken), cancellationToken);
         var (data, total, unspecified) = LabelledRows.Sorted(rows, sort);
         var response = new GetConversationsByDepartmentResponse { Total = total, Unspecified = unspecified, Success = true };
         response.Data.AddRange(data);

@@ -7,7 +7,8 @@ namespace AnalyticsService.Reports;
 /// The other four reports' counts over a range for a caller who sees every room, one total per key (<see cref="ReportKey"/>),
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
-/// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers are counted from rooms (ReportQuery).
+/// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers' departments are added up from the status
+/// counts kept per department; their other reports are counted from rooms (ReportQuery).
 /// </summary>
 public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges)
 {
@@ -45,6 +46,15 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     public async Task<Dictionary<ReportKey, long>> CountFromStoreAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken) =>
         NonZero(await CellsAsync(store.Dialect.ReportCells(report), Whole(RangeSplit.Of(start, end)), cancellationToken));
+
+    /// <summary>
+    /// The by-department cells of the rooms a restricted caller sees: the whole days and hours from the status counts kept
+    /// per department, the partial hours from rooms, in one statement.
+    /// </summary>
+    public async Task<Dictionary<ReportKey, long>> CountDepartmentsAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope,
+        CancellationToken cancellationToken) =>
+        NonZero(await CellsAsync(store.Dialect.DepartmentCellsRestricted,
+            new RestrictedSplitRangeParameters(Whole(RangeSplit.Of(start, end)), scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
 
     private object At(long ms) => store.Dialect.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
 

@@ -117,6 +117,13 @@ public abstract class SqlDialect
     public abstract SqlStatement<RangeParameters> CountBySource { get; }
     public abstract SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; }
 
+    /// <summary>
+    /// The by-department cells (<see cref="ReportKey"/>, as <c>ReportCellRow</c>) of the rooms a restricted caller sees in a
+    /// split range, from the status counts kept per department (room_counts, room_counts_hourly: their cells are keyed by
+    /// everything both the department report and the visibility rule read) and the partial hours' rooms.
+    /// </summary>
+    public abstract SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; }
+
     /// <summary>Rooms per department name, and (Unspecified = 1) those without a departmentId field (<see cref="LabelCountRow"/>).</summary>
     public abstract SqlStatement<RangeParameters> CountByDepartment { get; }
     public abstract SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; }

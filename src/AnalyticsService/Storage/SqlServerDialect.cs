@@ -122,6 +122,31 @@ public sealed partial class SqlServerDialect : SqlDialect
         SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
         """;
 
+    // A department cell as ReportKey.ForEach makes it: the id when it is a value, unspecified when absent, none when null.
+    private static string DepartmentCells()
+    {
+        string Cells(string table, string c, string period, string from, string to) => $"""
+            SELECT CAST({c}.department_kind AS bigint) AS department_kind, {c}.department_id AS department_id, CAST({c}.total AS bigint) AS total
+                FROM dbo.{table} {c}
+                WHERE {c}.{period} >= {from} AND {c}.{period} < {to} AND {Visible($"{c}.department_kind", $"{c}.department_id", $"NULLIF({c}.department_ancestors, '')")}
+            """;
+        string Rooms(string from, string to) => $"""
+            SELECT CAST(r.department_kind AS bigint), COALESCE(r.department_id, ''), CAST(1 AS bigint)
+                FROM dbo.rooms r
+                WHERE {RoomsIn(from, to, true)}
+            """;
+        return $"""
+            SELECT s.department_kind AS K1Kind, MIN(s.department_id) AS K1, CAST(0 AS bigint) AS K2Kind, '' AS K2, SUM(s.total) AS Total
+            FROM (
+                {SplitRangeParts(Cells, Rooms, restricted: true)}
+            ) AS s
+            WHERE s.department_kind <> 1
+            GROUP BY s.department_kind, {ByBytes("s.department_id")}
+            """;
+    }
+
+    public override SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; } = new(DepartmentCells());
+
     public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
 

@@ -109,6 +109,31 @@ public sealed class SqliteDialect : SqlDialect
         SELECT 1, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
         """;
 
+    // A department cell as ReportKey.ForEach makes it: the id when it is a value, unspecified when absent, none when null.
+    private static string DepartmentCells()
+    {
+        string Cells(string table, string c, string period, string from, string to) => $"""
+            SELECT {c}.department_kind AS department_kind, {c}.department_id AS department_id, {c}.total AS total
+                FROM {table} {c}
+                WHERE {c}.{period} >= {from} AND {c}.{period} < {to} AND {Visible($"{c}.department_kind", $"{c}.department_id", $"NULLIF({c}.department_ancestors, '')")}
+            """;
+        string Rooms(string from, string to) => $"""
+            SELECT r.department_kind, COALESCE(r.department_id, ''), 1
+                FROM rooms r
+                WHERE {RoomsIn(from, to, true)}
+            """;
+        return $"""
+            SELECT s.department_kind AS K1Kind, s.department_id AS K1, 0 AS K2Kind, '' AS K2, SUM(s.total) AS Total
+            FROM (
+                {SplitRangeParts(Cells, Rooms, restricted: true)}
+            ) s
+            WHERE s.department_kind <> 1
+            GROUP BY s.department_kind, s.department_id
+            """;
+    }
+
+    public override SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; } = new(DepartmentCells());
+
     public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
 
