@@ -1,3 +1,4 @@
+using Dapper;
 using AnalyticsService.Reports;
 using AnalyticsService.Storage;
 using BenchmarkDotNet.Attributes;
@@ -48,7 +49,8 @@ public class ReportQueryBenchmarks
         return Report switch
         {
             ReportDimension.Source => (await _query.RunAsync<SourceCountRow>(sql.CountBySource, sql.CountBySourceRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
-            ReportDimension.Department => (await _query.RunAsync<LabelCountRow>(sql.CountByDepartment, sql.CountByDepartmentRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
+            ReportDimension.Department => (await _store.QueryAsync(forReports: true, connection => connection.QueryAsync<LabelCountRow>(_store.Command(
+                sql.CountByDepartment, new RangeParameters(sql.Instant(_start), sql.Instant(_end)))), CancellationToken.None)).Count(),
             ReportDimension.Tags => (await _query.RunAsync<LabelCountRow>(sql.CountByTags, sql.CountByTagsRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
             _ => (await _query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, _start, _end, RoomScope.All, CancellationToken.None)).Count,
         };

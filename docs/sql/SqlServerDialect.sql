@@ -166,18 +166,6 @@ GROUP BY CONVERT(varbinary(8000), d.name)
 UNION ALL
 SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.department_kind = 0
 
--- CountByDepartmentRestricted (@Start, @End, @Units, @Departments)
-SELECT 0 AS Unspecified, MIN(d.name) AS Label, COUNT_BIG(*) AS Total
-FROM dbo.rooms r JOIN dbo.departments d ON d.id = r.department_id
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.department_kind = 2
-GROUP BY CONVERT(varbinary(8000), d.name)
-UNION ALL
-SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.department_kind = 0
-
 -- CountBySource (@Start, @End)
 SELECT r.source_type_kind AS TypeKind, MIN(r.source_type) AS Type, r.source_alias_kind AS AliasKind, MIN(r.source_alias) AS Alias,
        COUNT_BIG(*) AS Total

@@ -76,18 +76,6 @@ GROUP BY d.name
 UNION ALL
 SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.department_kind = 0
 
--- CountByDepartmentRestricted (@Start, @End, @Units, @Departments)
-SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
-FROM rooms r JOIN departments d ON d.id = r.department_id
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.department_kind = 2
-GROUP BY d.name
-UNION ALL
-SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.department_kind = 0
-
 -- CountBySource (@Start, @End)
 SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
 FROM rooms r

@@ -124,9 +124,11 @@ public abstract class SqlDialect
     /// </summary>
     public abstract SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; }
 
-    /// <summary>Rooms per department name, and (Unspecified = 1) those without a departmentId field (<see cref="LabelCountRow"/>).</summary>
+    /// <summary>
+    /// Rooms per department name, and (Unspecified = 1) those without a departmentId field (<see cref="LabelCountRow"/>),
+    /// counted from the rooms: the plain way, for comparison (benchmarks); the report reads cells.
+    /// </summary>
     public abstract SqlStatement<RangeParameters> CountByDepartment { get; }
-    public abstract SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; }
 
     /// <summary>Tag uses per tag, and (Unspecified = 1) the rooms with no tags field or an empty one (<see cref="LabelCountRow"/>).</summary>
     public abstract SqlStatement<RangeParameters> CountByTags { get; }

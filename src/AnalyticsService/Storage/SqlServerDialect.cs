@@ -113,13 +113,13 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
 
-    private static string ByDepartment(bool restricted) => $"""
+    private static string ByDepartment() => $"""
         SELECT 0 AS Unspecified, MIN(d.name) AS Label, COUNT_BIG(*) AS Total
         FROM dbo.rooms r JOIN dbo.departments d ON d.id = r.department_id
-        WHERE {InRange(restricted)} AND r.department_kind = 2
+        WHERE {InRange(false)} AND r.department_kind = 2
         GROUP BY {ByBytes("d.name")}
         UNION ALL
-        SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
+        SELECT 1, NULL, COUNT_BIG(*) FROM dbo.rooms r WHERE {InRange(false)} AND r.department_kind = 0
         """;
 
     // A department cell as ReportKey.ForEach makes it: the id when it is a value, unspecified when absent, none when null.
@@ -147,8 +147,7 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; } = new(DepartmentCells());
 
-    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
-    public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
+    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment());
 
     private static string ByTags(bool restricted) => $"""
         SELECT 0 AS Unspecified, MIN(j.tag) AS Label, COUNT_BIG(*) AS Total

@@ -100,13 +100,13 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
 
-    private static string ByDepartment(bool restricted) => $"""
+    private static string ByDepartment() => $"""
         SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
         FROM rooms r JOIN departments d ON d.id = r.department_id
-        WHERE {InRange(restricted)} AND r.department_kind = 2
+        WHERE {InRange(false)} AND r.department_kind = 2
         GROUP BY d.name
         UNION ALL
-        SELECT 1, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND r.department_kind = 0
+        SELECT 1, NULL, COUNT(*) FROM rooms r WHERE {InRange(false)} AND r.department_kind = 0
         """;
 
     // A department cell as ReportKey.ForEach makes it: the id when it is a value, unspecified when absent, none when null.
@@ -134,8 +134,7 @@ public sealed class SqliteDialect : SqlDialect
 
     public override SqlStatement<RestrictedSplitRangeParameters> DepartmentCellsRestricted { get; } = new(DepartmentCells());
 
-    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment(restricted: false));
-    public override SqlStatement<RestrictedRangeParameters> CountByDepartmentRestricted { get; } = new(ByDepartment(restricted: true));
+    public override SqlStatement<RangeParameters> CountByDepartment { get; } = new(ByDepartment());
 
     private static string ByTags(bool restricted) => $"""
         SELECT 0 AS Unspecified, j.value AS Label, COUNT(*) AS Total
