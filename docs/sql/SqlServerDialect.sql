@@ -128,6 +128,32 @@ WHERE NOT EXISTS (SELECT 1 FROM dbo.room_counts c WITH (UPDLOCK, HOLDLOCK)
                   WHERE c.day = d.period AND c.department_kind = d.department_kind AND c.department_id = d.department_id
                     AND c.department_ancestors = d.department_ancestors);
 
+-- AddToSourceCounts (@Batch: JSON rows of SourceCountDeltaRow)
+DECLARE @cells TABLE (
+    day int NOT NULL, department_kind tinyint NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
+    key_hash binary(32) NOT NULL, k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL,
+    total bigint NOT NULL,
+    PRIMARY KEY (day, department_kind, department_id, department_ancestors, key_hash));
+INSERT INTO @cells (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT j.period, j.department_kind, j.department_id, j.department_ancestors,
+       -- The source key as one value of fixed length, as AddToReportCounts makes it.
+       HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+       j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
+FROM OPENJSON(@Batch) WITH (
+    period int '$.period', department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
+    department_ancestors varchar(1000) '$.departmentAncestors', k1_kind tinyint '$.k1Kind', k1 nvarchar(4000) '$.k1',
+    k2_kind tinyint '$.k2Kind', k2 nvarchar(4000) '$.k2', total bigint '$.total') AS j;
+UPDATE c SET total = c.total + d.total
+FROM dbo.source_counts c WITH (UPDLOCK, HOLDLOCK)
+JOIN @cells d ON d.day = c.day AND d.department_kind = c.department_kind AND d.department_id = c.department_id
+             AND d.department_ancestors = c.department_ancestors AND d.key_hash = c.key_hash;
+INSERT INTO dbo.source_counts (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
+SELECT d.day, d.department_kind, d.department_id, d.department_ancestors, d.key_hash, d.k1_kind, d.k1, d.k2_kind, d.k2, d.total
+FROM @cells d
+WHERE NOT EXISTS (SELECT 1 FROM dbo.source_counts c WITH (UPDLOCK, HOLDLOCK)
+                  WHERE c.day = d.day AND c.department_kind = d.department_kind AND c.department_id = d.department_id
+                    AND c.department_ancestors = d.department_ancestors AND c.key_hash = d.key_hash);
+
 -- AnyRoleHolds (@Permission, @Roles)
 SELECT COUNT(*) FROM dbo.permission_roles
 WHERE permission_id = @Permission AND role_id IN (SELECT role_id FROM OPENJSON(@Roles) WITH (role_id varchar(64) '$'))
@@ -171,15 +197,6 @@ SELECT r.source_type_kind AS TypeKind, MIN(r.source_type) AS Type, r.source_alia
        COUNT_BIG(*) AS Total
 FROM dbo.rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.source_kind <> 0
-GROUP BY r.source_type_kind, CONVERT(varbinary(8000), r.source_type), r.source_alias_kind, CONVERT(varbinary(8000), r.source_alias)
-
--- CountBySourceRestricted (@Start, @End, @Units, @Departments)
-SELECT r.source_type_kind AS TypeKind, MIN(r.source_type) AS Type, r.source_alias_kind AS AliasKind, MIN(r.source_alias) AS Alias,
-       COUNT_BIG(*) AS Total
-FROM dbo.rooms r
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.source_kind <> 0
 GROUP BY r.source_type_kind, CONVERT(varbinary(8000), r.source_type), r.source_alias_kind, CONVERT(varbinary(8000), r.source_alias)
 
 -- CountByStatus (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
@@ -704,6 +721,28 @@ FROM dbo.rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
          OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+
+-- SourceCellsRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstDay, @EndDay, @Units, @Departments)
+SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT c.k1_kind, c.k1, c.k2_kind, c.k2, c.total FROM dbo.source_counts c
+        WHERE c.day >= @FirstDay AND c.day < @EndDay AND (c.department_kind = 0
+         OR (c.department_kind = 2 AND c.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(NULLIF(c.department_ancestors, '')) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
+       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
+    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.source_kind <> 0) k
+) AS s
+GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
 -- StatusDayCells (no parameters)
 SELECT CAST(day AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,

@@ -36,6 +36,11 @@ ON CONFLICT (day, department_kind, department_id, department_ancestors) DO UPDAT
     total = total + excluded.total, open = open + excluded.open, queued = queued + excluded.queued,
     on_hold = on_hold + excluded.on_hold, closed = closed + excluded.closed
 
+-- AddToSourceCounts (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @K1Kind, @K1, @K2Kind, @K2, @Total)
+INSERT INTO source_counts (day, department_kind, department_id, department_ancestors, k1_kind, k1, k2_kind, k2, total)
+VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @K1Kind, @K1, @K2Kind, @K2, @Total)
+ON CONFLICT (day, department_kind, department_id, department_ancestors, k1_kind, k1, k2_kind, k2) DO UPDATE SET total = total + excluded.total
+
 -- AnyRoleHolds (@Permission, @Roles)
 SELECT COUNT(*) FROM permission_roles WHERE permission_id = @Permission AND role_id IN (SELECT value FROM json_each(@Roles))
 
@@ -80,14 +85,6 @@ SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.t
 SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
 FROM rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.source_kind <> 0
-GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
-
--- CountBySourceRestricted (@Start, @End, @Units, @Departments)
-SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
-FROM rooms r
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0
 GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
 
 -- CountByStatus (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour, @FirstDay, @EndDay)
@@ -566,6 +563,26 @@ FROM rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
          OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+
+-- SourceCellsRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstDay, @EndDay, @Units, @Departments)
+SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
+FROM (
+    SELECT c.k1_kind, c.k1, c.k2_kind, c.k2, c.total FROM source_counts c
+        WHERE c.day >= @FirstDay AND c.day < @EndDay AND (c.department_kind = 0
+         OR (c.department_kind = 2 AND c.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(NULLIF(c.department_ancestors, '')) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0) k
+    UNION ALL
+    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
+    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0) k
+) AS s
+GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
 -- Startup (no parameters)
 PRAGMA journal_mode = WAL

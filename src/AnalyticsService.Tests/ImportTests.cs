@@ -392,7 +392,7 @@ public sealed class ImportTests : IDisposable
         return string.Join("\n", parts);
     }
 
-    // Every cell of the six counts tables that holds a room (a cell whose rooms all left stays, at zero).
+    // Every cell of the seven counts tables that holds a room (a cell whose rooms all left stays, at zero).
     private const string CountCells = """
         SELECT 'status day' AS t, day AS period, department_kind || '/' || department_id || '/' || department_ancestors AS k, total, open, queued, on_hold, closed FROM room_counts WHERE total <> 0
         UNION ALL SELECT 'status hour', hour, department_kind || '/' || department_id || '/' || department_ancestors, total, open, queued, on_hold, closed FROM room_counts_hourly WHERE total <> 0
@@ -400,6 +400,7 @@ public sealed class ImportTests : IDisposable
         UNION ALL SELECT 'all hour', hour, '', total, open, queued, on_hold, closed FROM room_counts_all_hourly WHERE total <> 0
         UNION ALL SELECT 'report day', day, report || '/' || k1_kind || '/' || k1 || '/' || k2_kind || '/' || k2, total, 0, 0, 0, 0 FROM report_counts WHERE total <> 0
         UNION ALL SELECT 'report hour', hour, report || '/' || k1_kind || '/' || k1 || '/' || k2_kind || '/' || k2, total, 0, 0, 0, 0 FROM report_counts_hourly WHERE total <> 0
+        UNION ALL SELECT 'source day', day, department_kind || '/' || department_id || '/' || department_ancestors || '/' || k1_kind || '/' || k1 || '/' || k2_kind || '/' || k2, total, 0, 0, 0, 0 FROM source_counts WHERE total <> 0
         ORDER BY 1, 2, 3
         """;
 
@@ -440,6 +441,8 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(cells, await b.QueryAsync<(string, long, string, long, long, long, long, long)>(CountCells));
         Assert.Equal(4999L, cells.Where(c => c.Item1 == "all day").Sum(c => c.Item4)); // 5,000 rooms, one of them gone
         Assert.Equal(1L, cells.Where(c => c.Item1 == "status day" && c.Item3.StartsWith("2/d-moved/", StringComparison.Ordinal)).Sum(c => c.Item4));
+        Assert.Equal(4766L, cells.Where(c => c.Item1 == "source day").Sum(c => c.Item4)); // the rooms with a source field
+        Assert.Equal(4766L, cells.Where(c => c.Item1 == "report day" && c.Item3.StartsWith("1/", StringComparison.Ordinal)).Sum(c => c.Item4));
         Assert.Equal(0L, await a.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM report_counts_hourly WHERE total = 0")); // each cell written once
     }
 }

@@ -28,7 +28,37 @@ public sealed class StoreTests
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(["department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly",
-            "rooms", "schema_migrations", "store_version", "sync_state", "unit_monitors", "user_roles", "users"], tables);
+            "rooms", "schema_migrations", "source_counts", "store_version", "sync_state", "unit_monitors", "user_roles", "users"], tables);
+    }
+
+    [Fact]
+    public async Task Migration_11_counts_the_rooms_stored_before_it_into_the_by_source_cells_per_department_as_the_writes_do()
+    {
+        await using var factory = new AnalyticsFactory();
+        var ts = Rooms.At("2020-09-10T10:20:00Z");
+        await factory.AddRoomsAsync(
+            Rooms.Closed(ts) with { SourceType = "widget", DepartmentId = "d1", DepartmentAncestors = ["u1"] },
+            Rooms.Open(ts.AddHours(3)) with { SourceType = "widget", DepartmentId = "d1", DepartmentAncestors = ["u1"] },
+            Rooms.Open(ts.AddHours(4)) with { SourceType = "app", SourceAlias = "Bot", DepartmentField = FieldKind.Null },
+            Rooms.Queued(ts.AddDays(2)) with { SourceType = "widget", SourceAlias = null, SourceAliasField = FieldKind.Null },
+            Rooms.Queued(ts.AddDays(2)) with { SourceField = FieldKind.Absent });
+        const string Cells = """
+            SELECT day, department_kind, department_id, department_ancestors, k1_kind, k1, k2_kind, k2, total FROM source_counts WHERE total <> 0
+            ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+            """;
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        var written = (await connection.QueryAsync<(long, long, string, string, long, string, long, string, long)>(Cells)).ToList();
+        // Two widget rooms of d1 in one cell; a room without a source field in none.
+        Assert.Equal([
+            (18515L, 1L, "", "", 2L, "app", 2L, "Bot", 1L),
+            (18515L, 2L, "d1", """["u1"]""", 2L, "widget", 0L, "", 2L),
+            (18517L, 0L, "", "", 2L, "widget", 1L, "", 1L),
+        ], written);
+        await connection.ExecuteAsync("DROP TABLE source_counts; DELETE FROM schema_migrations WHERE version = 11");
+
+        Assert.Equal(1, await factory.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None));
+
+        Assert.Equal(written, await connection.QueryAsync<(long, long, string, string, long, string, long, string, long)>(Cells));
     }
 
     [Fact]

@@ -7,18 +7,18 @@ namespace AnalyticsService.Reports;
 /// Conversations by where they came from (docs/behaviour.md, "By source"): one row per distinct (source.type,
 /// source.alias), an absent alias and a null one apart, labelled by the alias, else the type; by value descending.
 /// </summary>
-public sealed class ConversationsBySourceReport(ReportQuery query, ReportCounts counts, Store store)
+public sealed class ConversationsBySourceReport(ReportCounts counts)
 {
     public async Task<GetConversationsBySourceResponse> AnswerAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        var sql = store.Dialect;
-        var rows = scope.IsRestricted
-            ? await query.RunAsync<SourceCountRow>(sql.CountBySource, sql.CountBySourceRestricted, start, end, scope, cancellationToken)
-            : (await counts.CountAsync(ReportDimension.Source, start, end, cancellationToken)).Select(c => new SourceCountRow
-            {
-                TypeKind = c.Key.K1Kind, Type = c.Key.K1Kind == (byte)FieldKind.Value ? c.Key.K1 : null,
-                AliasKind = c.Key.K2Kind, Alias = c.Key.K2Kind == (byte)FieldKind.Value ? c.Key.K2 : null, Total = c.Value,
-            }).ToList();
+        var cells = scope.IsRestricted
+            ? await counts.CountSourcesAsync(start, end, scope, cancellationToken)
+            : await counts.CountAsync(ReportDimension.Source, start, end, cancellationToken);
+        var rows = cells.Select(c => new SourceCountRow
+        {
+            TypeKind = c.Key.K1Kind, Type = c.Key.K1Kind == (byte)FieldKind.Value ? c.Key.K1 : null,
+            AliasKind = c.Key.K2Kind, Alias = c.Key.K2Kind == (byte)FieldKind.Value ? c.Key.K2 : null, Total = c.Value,
+        }).ToList();
         var labelled = rows.Select(r => (Label: Label(r), r.Total)).ToList();
         var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
         var sorted = ReportSort.ByTotalDescending.Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);

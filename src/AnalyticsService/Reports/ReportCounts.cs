@@ -8,7 +8,7 @@ namespace AnalyticsService.Reports;
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
 /// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers' departments are added up from the status
-/// counts kept per department; their other reports are counted from rooms (ReportQuery).
+/// counts kept per department and their sources from source_counts; their tags and agents are counted from rooms (ReportQuery).
 /// </summary>
 public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges)
 {
@@ -55,6 +55,21 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
         CancellationToken cancellationToken) =>
         NonZero(await CellsAsync(store.Dialect.DepartmentCellsRestricted,
             new RestrictedSplitRangeParameters(Whole(RangeSplit.Of(start, end)), scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
+
+    /// <summary>
+    /// The by-source cells of the rooms a restricted caller sees: the whole days from source_counts (kept per department),
+    /// the partial days at the edges from rooms, in one statement.
+    /// </summary>
+    public async Task<Dictionary<ReportKey, long>> CountSourcesAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope,
+        CancellationToken cancellationToken)
+    {
+        var split = RangeSplit.Of(start, end);
+        var (headEnd, tailStart) = split.FirstDay < split.EndDay
+            ? (split.FirstDay * RangeSplit.DayMilliseconds, split.EndDay * RangeSplit.DayMilliseconds)
+            : (split.End, split.End); // no whole day: every room of the range is read
+        return NonZero(await CellsAsync(store.Dialect.SourceCellsRestricted, new RestrictedDaySplitParameters(At(split.Start), At(headEnd),
+            At(tailStart), At(split.End), split.FirstDay, split.EndDay, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
+    }
 
     private object At(long ms) => store.Dialect.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
 

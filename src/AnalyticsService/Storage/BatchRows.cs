@@ -28,6 +28,10 @@ public sealed record RoomRow(string Id, string T, long Ts, bool Open, bool OnHol
             (byte)r.Source, (byte)r.SourceTypeKind, (byte)r.SourceAliasKind, r.SourceAlias, (byte)r.TagsKind,
             r.Tags is { } tags ? BatchJson.Serialize(tags.ToList()) : null);
     }
+
+    /// <summary>What the room's report cells are keyed by (a method: a row's properties are its statements' parameters).</summary>
+    public RoomKeySource KeySource() => new(SourceKind, SourceTypeKind, SourceType, SourceAliasKind, SourceAlias, DepartmentKind, DepartmentId, TagsKind,
+        Tags, ServedByKind, ServedById);
 }
 
 public sealed record UserRow(string Id, string? Username, string? Name, bool Active);
@@ -85,6 +89,7 @@ public sealed record CountDeltaRow(long Period, byte DepartmentKind, string Depa
 [JsonSerializable(typeof(List<CountDeltaRow>))]
 [JsonSerializable(typeof(List<PeriodCountDeltaRow>))]
 [JsonSerializable(typeof(List<ReportCountDeltaRow>))]
+[JsonSerializable(typeof(List<SourceCountDeltaRow>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<string?>))]
 public sealed partial class BatchJson : JsonSerializerContext

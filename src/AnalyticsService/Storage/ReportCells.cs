@@ -32,8 +32,8 @@ public readonly record struct ReportKey(byte K1Kind, string K1, byte K2Kind, str
     /// </summary>
     public static void ForEach(in RoomKeySource room, Action<ReportDimension, ReportKey> cell)
     {
-        if (room.SourceKind != 0)
-            cell(ReportDimension.Source, new(room.SourceTypeKind, room.SourceType ?? "", room.SourceAliasKind, room.SourceAlias ?? ""));
+        if (Source(room) is { } source)
+            cell(ReportDimension.Source, source);
         if (room.DepartmentKind == (byte)FieldKind.Absent)
             cell(ReportDimension.Department, Unspecified);
         else if (room.DepartmentKind == (byte)FieldKind.Value)
@@ -48,6 +48,10 @@ public readonly record struct ReportKey(byte K1Kind, string K1, byte K2Kind, str
         cell(ReportDimension.Agent, room.ServedByKind == (byte)FieldKind.Absent ? Unspecified
             : room.ServedById is null ? new((byte)FieldKind.Null, "", 0, "") : new((byte)FieldKind.Value, room.ServedById, 0, ""));
     }
+
+    /// <summary>A room's by-source cell (see <see cref="ForEach"/>), or none.</summary>
+    public static ReportKey? Source(in RoomKeySource room) =>
+        room.SourceKind != 0 ? new(room.SourceTypeKind, room.SourceType ?? "", room.SourceAliasKind, room.SourceAlias ?? "") : null;
 }
 
 /// <summary>The fields of a stored or incoming room the report cells are keyed by.</summary>
@@ -83,8 +87,7 @@ public sealed class ReportCountChanges(long periodMilliseconds)
     public void Add(RoomRow room)
     {
         if (room.T == "l")
-            Add(room.Ts, new RoomKeySource(room.SourceKind, room.SourceTypeKind, room.SourceType, room.SourceAliasKind, room.SourceAlias,
-                room.DepartmentKind, room.DepartmentId, room.TagsKind, room.Tags, room.ServedByKind, room.ServedById), +1);
+            Add(room.Ts, room.KeySource(), +1);
     }
 
     public List<ReportCountDeltaRow> TakeRows()
@@ -113,5 +116,57 @@ public sealed class ReportCountChanges(long periodMilliseconds)
     {
         var period = RangeSplit.PeriodOf(tsMs, periodMilliseconds);
         ReportKey.ForEach(room, (report, key) => CollectionsMarshal.GetValueRefOrAddDefault(_cells, (report, period, key), out _) += sign);
+    }
+}
+
+/// <summary>What to add to one cell of source_counts: a day, how its rooms hold their department, their source key.</summary>
+public sealed record SourceCountDeltaRow(long Period, byte DepartmentKind, string DepartmentId, string DepartmentAncestors,
+    byte K1Kind, string K1, byte K2Kind, string K2, long Total);
+
+/// <summary>
+/// Changes to source_counts from a batch of room writes: the by-source cells (<see cref="ReportKey.ForEach"/>) per day and
+/// per the way the rooms hold their department, which is what a restricted caller's visibility reads.
+/// </summary>
+public sealed class SourceCountChanges
+{
+    private readonly Dictionary<(long Day, byte DepartmentKind, string DepartmentId, string DepartmentAncestors, ReportKey Key), long> _cells = [];
+
+    public int Cells => _cells.Count;
+
+    public void Remove(StoredRoom room)
+    {
+        if (room.T == "l")
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource, -1);
+    }
+
+    public void Add(StoredRoom room)
+    {
+        if (room.T == "l")
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource, +1);
+    }
+
+    public void Add(RoomRow room)
+    {
+        if (room.T == "l")
+            Add(room.Ts, room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource(), +1);
+    }
+
+    public List<SourceCountDeltaRow> TakeRows()
+    {
+        var rows = new List<SourceCountDeltaRow>(_cells.Count);
+        foreach (var ((day, kind, id, ancestors, key), total) in _cells)
+        {
+            if (total != 0)
+                rows.Add(new SourceCountDeltaRow(day, kind, id, ancestors, key.K1Kind, key.K1, key.K2Kind, key.K2, total));
+        }
+        _cells.Clear();
+        return rows;
+    }
+
+    private void Add(long tsMs, byte departmentKind, string? departmentId, string? ancestors, RoomKeySource room, int sign)
+    {
+        if (ReportKey.Source(room) is { } key)
+            CollectionsMarshal.GetValueRefOrAddDefault(_cells,
+                (RangeSplit.PeriodOf(tsMs, RangeSplit.DayMilliseconds), departmentKind, departmentId ?? "", ancestors ?? "", key), out _) += sign;
     }
 }

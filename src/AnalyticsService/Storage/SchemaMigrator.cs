@@ -16,6 +16,7 @@ public sealed class SchemaMigrator(Store store, ILogger<SchemaMigrator> logger, 
     private static readonly Dictionary<int, Func<WriteSession, CancellationToken, Task>> AfterScript = new()
     {
         [8] = (session, cancellationToken) => session.CountStoredRoomsIntoReportCellsAsync(cancellationToken),
+        [11] = (session, cancellationToken) => session.CountStoredRoomsIntoSourceCellsAsync(cancellationToken),
     };
 
     public static IReadOnlyList<Migration> Load(SqlDialect dialect)

@@ -113,9 +113,11 @@ public abstract class SqlDialect
     // The other reports of the Reports page (docs/behaviour.md, "The other reports"): omnichannel rooms with
     // Start <= ts < End, unrestricted or as a restricted caller sees them.
 
-    /// <summary>Rooms per (source.type, source.alias), each held as absent, null or a value (<see cref="SourceCountRow"/>).</summary>
+    /// <summary>
+    /// Rooms per (source.type, source.alias), each held as absent, null or a value (<see cref="SourceCountRow"/>), counted from
+    /// the rooms: the plain way, for comparison (benchmarks); the report reads cells.
+    /// </summary>
     public abstract SqlStatement<RangeParameters> CountBySource { get; }
-    public abstract SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; }
 
     /// <summary>
     /// The by-department cells (<see cref="ReportKey"/>, as <c>ReportCellRow</c>) of the rooms a restricted caller sees in a
@@ -207,18 +209,49 @@ public abstract class SqlDialect
 
     /// <summary>How a dialect writes the pieces of a report-cells statement, whose shape is the same in both.</summary>
     protected sealed record ReportCellsShape(
-        string Schema,                                         // "dbo." or ""
-        Func<ReportDimension, string, string, string> RoomKeys, // the cells of the rooms in [from, to)
-        string One,                                            // a room's count: 1 in the cells' type
+        string Schema,                                               // "dbo." or ""
+        Func<ReportDimension, string, string, bool, string> RoomKeys, // the cells of the rooms in [from, to), restricted or not
+        Func<string, string, string, string> Visible,                 // whether (kind, id, ancestors) is seen by a restricted caller
+        string One,                                                  // a room's count: 1 in the cells' type
         string Select,                                         // the outer select list
         string GroupBy);                                       // the outer grouping
 
     protected abstract ReportCellsShape ReportCellsIn { get; }
 
+    /// <summary>
+    /// The by-source cells (<see cref="ReportKey"/>, as <c>ReportCellRow</c>) of the rooms a restricted caller sees: the whole
+    /// days from source_counts, the partial days at the edges from rooms.
+    /// </summary>
+    public SqlStatement<RestrictedDaySplitParameters> SourceCellsRestricted => _sourceCellsRestricted ??= new(SourceCellsRestrictedSql());
+
+    private SqlStatement<RestrictedDaySplitParameters>? _sourceCellsRestricted;
+
+    private string SourceCellsRestrictedSql()
+    {
+        var shape = ReportCellsIn;
+        string Rooms(string from, string to) =>
+            $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(ReportDimension.Source, from, to, true)}) k";
+        return $"""
+            SELECT {shape.Select}
+            FROM (
+                SELECT c.k1_kind, c.k1, c.k2_kind, c.k2, c.total FROM {shape.Schema}source_counts c
+                    WHERE c.day >= @FirstDay AND c.day < @EndDay AND {shape.Visible("c.department_kind", "c.department_id", "NULLIF(c.department_ancestors, '')")}
+                UNION ALL
+                {Rooms("@Start", "@HeadEnd")}
+                UNION ALL
+                {Rooms("@TailStart", "@End")}
+            ) AS s
+            GROUP BY {shape.GroupBy}
+            """;
+    }
+
+    /// <summary>Adds to source_counts' cells (a restricted caller's by-source days).</summary>
+    public abstract BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; }
+
     private string ReportPartialHoursSql(ReportDimension report)
     {
         var shape = ReportCellsIn;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to)}) k";
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to, false)}) k";
         return $"""
             SELECT {shape.Select}
             FROM (
@@ -237,7 +270,7 @@ public abstract class SqlDialect
             SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {shape.Schema}{table} {period[0]}
                 WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
             """;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to)}) k";
+        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to, false)}) k";
         return $"""
             SELECT {shape.Select}
             FROM (

@@ -102,16 +102,15 @@ public sealed partial class SqlServerDialect : SqlDialect
     // collation and SQL's trailing-space rule would merge.
     private static string ByBytes(string column) => $"CONVERT(varbinary(8000), {column})";
 
-    private static string BySource(bool restricted) => $"""
+    private static string BySource() => $"""
         SELECT r.source_type_kind AS TypeKind, MIN(r.source_type) AS Type, r.source_alias_kind AS AliasKind, MIN(r.source_alias) AS Alias,
                COUNT_BIG(*) AS Total
         FROM dbo.rooms r
-        WHERE {InRange(restricted)} AND r.source_kind <> 0
+        WHERE {InRange(false)} AND r.source_kind <> 0
         GROUP BY r.source_type_kind, {ByBytes("r.source_type")}, r.source_alias_kind, {ByBytes("r.source_alias")}
         """;
 
-    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
-    public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
+    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource());
 
     private static string ByDepartment() => $"""
         SELECT 0 AS Unspecified, MIN(d.name) AS Label, COUNT_BIG(*) AS Total
@@ -174,35 +173,35 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
 
     /// <summary>The report cells of the omnichannel rooms r in [from, to), values as nvarchar like the cells': see the SQLite dialect.</summary>
-    private static string RoomKeys(ReportDimension report, string from, string to) => report switch
+    private static string RoomKeys(ReportDimension report, string from, string to, bool restricted) => report switch
     {
         ReportDimension.Source => $"""
             SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
                    CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
-                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND r.source_kind <> 0
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, restricted)} AND r.source_kind <> 0
             """,
         ReportDimension.Department => $"""
             SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
                    CAST(N'' AS nvarchar(4000)) AS k2
-                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND r.department_kind <> 1
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, restricted)} AND r.department_kind <> 1
             """,
         ReportDimension.Tags => $"""
             SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
                    CAST(N'' AS nvarchar(4000)) AS k2
-                FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE {RoomsIn(from, to, false)} AND r.tags_kind = 2
+                FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE {RoomsIn(from, to, restricted)} AND r.tags_kind = 2
             UNION ALL
             SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
-                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, restricted)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))
             """,
         ReportDimension.Agent => $"""
             SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
                    CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
-                FROM dbo.rooms r WHERE {RoomsIn(from, to, false)}
+                FROM dbo.rooms r WHERE {RoomsIn(from, to, restricted)}
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(report)),
     };
 
-    protected override ReportCellsShape ReportCellsIn { get; } = new("dbo.", RoomKeys, "CAST(1 AS bigint)",
+    protected override ReportCellsShape ReportCellsIn { get; } = new("dbo.", RoomKeys, Visible, "CAST(1 AS bigint)",
         "CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total", $"s.k1_kind, {ByBytes("s.k1")}, s.k2_kind, {ByBytes("s.k2")}");
 
     public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
@@ -255,6 +254,33 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; } =
         new(AddToReportCountsSql("report_counts_hourly", "hour"), AsJsonBatch: true);
+
+    public override BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; } = new("""
+        DECLARE @cells TABLE (
+            day int NOT NULL, department_kind tinyint NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
+            key_hash binary(32) NOT NULL, k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL,
+            total bigint NOT NULL,
+            PRIMARY KEY (day, department_kind, department_id, department_ancestors, key_hash));
+        INSERT INTO @cells (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
+        SELECT j.period, j.department_kind, j.department_id, j.department_ancestors,
+               -- The source key as one value of fixed length, as AddToReportCounts makes it.
+               HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+               j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
+        FROM OPENJSON(@Batch) WITH (
+            period int '$.period', department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
+            department_ancestors varchar(1000) '$.departmentAncestors', k1_kind tinyint '$.k1Kind', k1 nvarchar(4000) '$.k1',
+            k2_kind tinyint '$.k2Kind', k2 nvarchar(4000) '$.k2', total bigint '$.total') AS j;
+        UPDATE c SET total = c.total + d.total
+        FROM dbo.source_counts c WITH (UPDLOCK, HOLDLOCK)
+        JOIN @cells d ON d.day = c.day AND d.department_kind = c.department_kind AND d.department_id = c.department_id
+                     AND d.department_ancestors = c.department_ancestors AND d.key_hash = c.key_hash;
+        INSERT INTO dbo.source_counts (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
+        SELECT d.day, d.department_kind, d.department_id, d.department_ancestors, d.key_hash, d.k1_kind, d.k1, d.k2_kind, d.k2, d.total
+        FROM @cells d
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.source_counts c WITH (UPDLOCK, HOLDLOCK)
+                          WHERE c.day = d.day AND c.department_kind = d.department_kind AND c.department_id = d.department_id
+                            AND c.department_ancestors = d.department_ancestors AND c.key_hash = d.key_hash);
+        """, AsJsonBatch: true);
 
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new($"""
         SELECT d.id FROM dbo.departments d WHERE d.id IN ({UnitIds})

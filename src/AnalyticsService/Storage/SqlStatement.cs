@@ -54,6 +54,13 @@ public sealed record RestrictedSplitRangeParameters(object Start, object HeadEnd
         units, departments) { }
 }
 
+/// <summary>
+/// A range cut at UTC days for a restricted caller: whole days [FirstDay, EndDay), partial days [Start, HeadEnd) and
+/// [TailStart, End) (all of it in the first when it holds no whole day).
+/// </summary>
+public sealed record RestrictedDaySplitParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay,
+    string Units, string Departments);
+
 public sealed record CallerParameters(string UserId, string HashedToken);
 
 /// <summary>Roles: a JSON array of role ids.</summary>

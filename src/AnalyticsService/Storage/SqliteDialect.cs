@@ -90,15 +90,14 @@ public sealed class SqliteDialect : SqlDialect
 
     private static string InRange(bool restricted) => RoomsIn("@Start", "@End", restricted);
 
-    private static string BySource(bool restricted) => $"""
+    private static string BySource() => $"""
         SELECT r.source_type_kind AS TypeKind, r.source_type AS Type, r.source_alias_kind AS AliasKind, r.source_alias AS Alias, COUNT(*) AS Total
         FROM rooms r
-        WHERE {InRange(restricted)} AND r.source_kind <> 0
+        WHERE {InRange(false)} AND r.source_kind <> 0
         GROUP BY r.source_type_kind, r.source_type, r.source_alias_kind, r.source_alias
         """;
 
-    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource(restricted: false));
-    public override SqlStatement<RestrictedRangeParameters> CountBySourceRestricted { get; } = new(BySource(restricted: true));
+    public override SqlStatement<RangeParameters> CountBySource { get; } = new(BySource());
 
     private static string ByDepartment() => $"""
         SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
@@ -161,31 +160,31 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<RestrictedRangeParameters> CountByAgentRestricted { get; } = new(ByAgent(restricted: true));
 
     /// <summary>The report cells (<see cref="ReportKey"/>) of the omnichannel rooms r in [from, to): its C# twin is ReportKey.ForEach.</summary>
-    private static string RoomKeys(ReportDimension report, string from, string to) => report switch
+    private static string RoomKeys(ReportDimension report, string from, string to, bool restricted) => report switch
     {
         ReportDimension.Source => $"""
             SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
-                FROM rooms r WHERE {RoomsIn(from, to, false)} AND r.source_kind <> 0
+                FROM rooms r WHERE {RoomsIn(from, to, restricted)} AND r.source_kind <> 0
             """,
         ReportDimension.Department => $"""
             SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
-                FROM rooms r WHERE {RoomsIn(from, to, false)} AND r.department_kind <> 1
+                FROM rooms r WHERE {RoomsIn(from, to, restricted)} AND r.department_kind <> 1
             """,
         ReportDimension.Tags => $"""
             SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
-                FROM rooms r, json_each(r.tags) j WHERE {RoomsIn(from, to, false)} AND r.tags_kind = 2
+                FROM rooms r, json_each(r.tags) j WHERE {RoomsIn(from, to, restricted)} AND r.tags_kind = 2
             UNION ALL
-            SELECT 0, '', 0, '' FROM rooms r WHERE {RoomsIn(from, to, false)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+            SELECT 0, '', 0, '' FROM rooms r WHERE {RoomsIn(from, to, restricted)} AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
             """,
         ReportDimension.Agent => $"""
             SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
                    COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
-                FROM rooms r WHERE {RoomsIn(from, to, false)}
+                FROM rooms r WHERE {RoomsIn(from, to, restricted)}
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(report)),
     };
 
-    protected override ReportCellsShape ReportCellsIn { get; } = new("", RoomKeys, "1",
+    protected override ReportCellsShape ReportCellsIn { get; } = new("", RoomKeys, Visible, "1",
         "s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total", "s.k1_kind, s.k1, s.k2_kind, s.k2");
 
     public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
@@ -215,6 +214,12 @@ public sealed class SqliteDialect : SqlDialect
 
     public override BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; } =
         new(AddToReportCountsSql("report_counts_hourly", "hour"), AsJsonBatch: false);
+
+    public override BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; } = new("""
+        INSERT INTO source_counts (day, department_kind, department_id, department_ancestors, k1_kind, k1, k2_kind, k2, total)
+        VALUES (@Period, @DepartmentKind, @DepartmentId, @DepartmentAncestors, @K1Kind, @K1, @K2Kind, @K2, @Total)
+        ON CONFLICT (day, department_kind, department_id, department_ancestors, k1_kind, k1, k2_kind, k2) DO UPDATE SET total = total + excluded.total
+        """, AsJsonBatch: false);
 
     public override SqlStatement<UnitsParameters> DepartmentsReachedBy { get; } = new("""
         SELECT d.id FROM departments d WHERE d.id IN (SELECT value FROM json_each(@Units))

@@ -109,7 +109,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         else
         {
             Recount(stored, kept);
-            if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
+            if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Sum(c => c.Changes.Cells) + _sourceChanges.Cells > MaxPendingCells)
                 await WriteCountChangesAsync(cancellationToken);
         }
         var updated = kept.Count(r => storedIds.Contains(r.Id));
@@ -182,6 +182,8 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             leaving.ForEach(changes.Remove);
             entering.ForEach(changes.Add);
         }
+        leaving.ForEach(_sourceChanges.Remove);
+        entering.ForEach(_sourceChanges.Add);
     }
 
     /// <summary>Stored rooms entering the cells, in every counts table.</summary>
@@ -191,6 +193,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             rooms.ForEach(changes.Add);
         foreach (var (_, changes) in _reportChanges)
             rooms.ForEach(changes.Add);
+        rooms.ForEach(_sourceChanges.Add);
     }
 
     private async Task<int> DeleteRoomsAsync(List<string> ids, CancellationToken cancellationToken)
@@ -303,11 +306,22 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         (store.Dialect.AddToHourlyReportCounts, new ReportCountChanges(RangeSplit.HourMilliseconds)),
     ];
 
+    // The by-source cells per department of restricted callers (source_counts), by day only.
+    private readonly SourceCountChanges _sourceChanges = new();
+
     /// <summary>
     /// Counts rooms already stored into the report cells, as if they were being written now: how migration 8 fills
     /// report_counts for a store made before it, in that migration's transaction.
     /// </summary>
-    public async Task CountStoredRoomsIntoReportCellsAsync(CancellationToken cancellationToken)
+    public Task CountStoredRoomsIntoReportCellsAsync(CancellationToken cancellationToken) =>
+        CountStoredRoomsAsync(room => Array.ForEach(_reportChanges, c => c.Changes.Add(room)), () => _reportChanges.Sum(c => c.Changes.Cells),
+            WriteReportChangesAsync, cancellationToken);
+
+    /// <summary>The same into source_counts: how migration 11 fills it.</summary>
+    public Task CountStoredRoomsIntoSourceCellsAsync(CancellationToken cancellationToken) =>
+        CountStoredRoomsAsync(_sourceChanges.Add, () => _sourceChanges.Cells, WriteSourceChangesAsync, cancellationToken);
+
+    private async Task CountStoredRoomsAsync(Action<StoredRoom> add, Func<int> pending, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var after = "";
         while (true)
@@ -316,16 +330,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
                 cancellationToken))).AsList();
             if (page.Count == 0)
                 break;
-            foreach (var (_, changes) in _reportChanges)
-            {
-                foreach (var room in page)
-                    changes.Add(room);
-            }
+            page.ForEach(add);
             after = page[^1].Id;
-            if (_reportChanges.Sum(c => c.Changes.Cells) > MaxPendingCells)
-                await WriteReportChangesAsync(cancellationToken);
+            if (pending() > MaxPendingCells)
+                await write(cancellationToken);
         }
-        await WriteReportChangesAsync(cancellationToken);
+        await write(cancellationToken);
         ReleaseStatements(); // the migrator owns the connection and transaction, and keeps using them
     }
 
@@ -342,9 +352,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
     }
 
+    private Task WriteSourceChangesAsync(CancellationToken cancellationToken) =>
+        ExecuteAsync(Sql.AddToSourceCounts, _sourceChanges.TakeRows(), cancellationToken);
+
     private async Task WriteCountChangesAsync(CancellationToken cancellationToken)
     {
         await WriteReportChangesAsync(cancellationToken);
+        await WriteSourceChangesAsync(cancellationToken);
         foreach (var (byDepartment, byPeriod, changes) in _countChanges)
         {
             var rows = changes.TakeRows();
