@@ -43,8 +43,6 @@ DECLARE @cells TABLE (
     PRIMARY KEY (report, period, key_hash));
 INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
 SELECT j.report, j.period,
-       -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
-       -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
        HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
        j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
 FROM OPENJSON(@Batch) WITH (
@@ -89,8 +87,6 @@ DECLARE @cells TABLE (
     PRIMARY KEY (report, period, key_hash));
 INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
 SELECT j.report, j.period,
-       -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
-       -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
        HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
        j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
 FROM OPENJSON(@Batch) WITH (
@@ -136,7 +132,6 @@ DECLARE @cells TABLE (
     PRIMARY KEY (day, department_kind, department_id, department_ancestors, key_hash));
 INSERT INTO @cells (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
 SELECT j.period, j.department_kind, j.department_id, j.department_ancestors,
-       -- The source key as one value of fixed length, as AddToReportCounts makes it.
        HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
        j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
 FROM OPENJSON(@Batch) WITH (

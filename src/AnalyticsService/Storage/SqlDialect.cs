@@ -229,8 +229,7 @@ public abstract class SqlDialect
     private string SourceCellsRestrictedSql()
     {
         var shape = ReportCellsIn;
-        string Rooms(string from, string to) =>
-            $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(ReportDimension.Source, from, to, true)}) k";
+        string Rooms(string from, string to) => RoomCells(ReportDimension.Source, from, to, restricted: true);
         return $"""
             SELECT {shape.Select}
             FROM (
@@ -245,13 +244,17 @@ public abstract class SqlDialect
             """;
     }
 
+    /// <summary>A report's cells of the rooms in [from, to), one per room and key, as a report-cells statement adds them up.</summary>
+    private string RoomCells(ReportDimension report, string from, string to, bool restricted) =>
+        $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {ReportCellsIn.One} AS total FROM ({ReportCellsIn.RoomKeys(report, from, to, restricted)}) k";
+
     /// <summary>Adds to source_counts' cells (a restricted caller's by-source days).</summary>
     public abstract BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; }
 
     private string ReportPartialHoursSql(ReportDimension report)
     {
         var shape = ReportCellsIn;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to, false)}) k";
+        string Rooms(string from, string to) => RoomCells(report, from, to, restricted: false);
         return $"""
             SELECT {shape.Select}
             FROM (
@@ -270,7 +273,7 @@ public abstract class SqlDialect
             SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {shape.Schema}{table} {period[0]}
                 WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
             """;
-        string Rooms(string from, string to) => $"SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, {shape.One} AS total FROM ({shape.RoomKeys(report, from, to, false)}) k";
+        string Rooms(string from, string to) => RoomCells(report, from, to, restricted: false);
         return $"""
             SELECT {shape.Select}
             FROM (

@@ -226,6 +226,11 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override SqlStatement<IdsParameters> UserNames { get; } = new(
         "SELECT u.id AS Id, u.name AS Name FROM dbo.users u WHERE u.id IN (SELECT id FROM OPENJSON(@Ids) WITH (id varchar(64) '$'))");
 
+    // A report key as one value of fixed length (values of any length then fit a primary key); DATALENGTH, not LEN, which
+    // ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
+    private static string KeyHash(string row) =>
+        $"HASHBYTES('SHA2_256', CONCAT(CAST({row}.k1_kind AS nvarchar(max)), N'|', {row}.k2_kind, N'|', DATALENGTH({row}.k1) / 2, N'|', {row}.k1, {row}.k2))";
+
     private static string AddToReportCountsSql(string table, string period) => $"""
         DECLARE @cells TABLE (
             report tinyint NOT NULL, period int NOT NULL, key_hash binary(32) NOT NULL,
@@ -233,9 +238,7 @@ public sealed partial class SqlServerDialect : SqlDialect
             PRIMARY KEY (report, period, key_hash));
         INSERT INTO @cells (report, period, key_hash, k1_kind, k1, k2_kind, k2, total)
         SELECT j.report, j.period,
-               -- The key as one value of fixed length (values of any length then fit the primary key); DATALENGTH, not LEN,
-               -- which ignores trailing spaces; nvarchar(max) first, so that CONCAT does not stop at 4,000 characters.
-               HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+               {KeyHash("j")},
                j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
         FROM OPENJSON(@Batch) WITH (
             report tinyint '$.report', period int '$.period', k1_kind tinyint '$.k1Kind',
@@ -255,7 +258,7 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override BatchStatement<ReportCountDeltaRow> AddToHourlyReportCounts { get; } =
         new(AddToReportCountsSql("report_counts_hourly", "hour"), AsJsonBatch: true);
 
-    public override BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; } = new("""
+    public override BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; } = new($"""
         DECLARE @cells TABLE (
             day int NOT NULL, department_kind tinyint NOT NULL, department_id varchar(64) NOT NULL, department_ancestors varchar(1000) NOT NULL,
             key_hash binary(32) NOT NULL, k1_kind tinyint NOT NULL, k1 nvarchar(4000) NOT NULL, k2_kind tinyint NOT NULL, k2 nvarchar(4000) NOT NULL,
@@ -263,8 +266,7 @@ public sealed partial class SqlServerDialect : SqlDialect
             PRIMARY KEY (day, department_kind, department_id, department_ancestors, key_hash));
         INSERT INTO @cells (day, department_kind, department_id, department_ancestors, key_hash, k1_kind, k1, k2_kind, k2, total)
         SELECT j.period, j.department_kind, j.department_id, j.department_ancestors,
-               -- The source key as one value of fixed length, as AddToReportCounts makes it.
-               HASHBYTES('SHA2_256', CONCAT(CAST(j.k1_kind AS nvarchar(max)), N'|', j.k2_kind, N'|', DATALENGTH(j.k1) / 2, N'|', j.k1, j.k2)),
+               {KeyHash("j")},
                j.k1_kind, j.k1, j.k2_kind, j.k2, j.total
         FROM OPENJSON(@Batch) WITH (
             period int '$.period', department_kind tinyint '$.departmentKind', department_id varchar(64) '$.departmentId',
