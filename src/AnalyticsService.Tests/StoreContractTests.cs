@@ -42,10 +42,10 @@ public abstract class StoreContractTests : IAsyncLifetime
             await _factory.DisposeAsync();
     }
 
-    private async Task<string> BodyAsync(TestUser user, string query)
+    private async Task<string> BodyAsync(TestUser user, string query, string path = ConversationsByStatusPath)
     {
         var client = await Factory.RestAsync();
-        var (status, _, body) = await client.SendAsync(user.Get($"{ConversationsByStatusPath}?{query}")).ReadAsync();
+        var (status, _, body) = await client.SendAsync(user.Get($"{path}?{query}")).ReadAsync();
         Assert.Equal(200, status);
         return body;
     }
@@ -96,6 +96,34 @@ public abstract class StoreContractTests : IAsyncLifetime
         // The same from the rooms alone (a range of less than an hour).
         Assert.Equal(Bodies.Counts(2, ("Closed", 2), ("Open", 0), ("Queued", 0), ("On_Hold", 0)),
             await BodyAsync(agent, "start=2001-04-10T11:59:00Z&end=2001-04-10T12:01:00Z"));
+    }
+
+    [SkippableFact]
+    public async Task A_monitor_s_sources_and_departments_are_those_of_the_rooms_it_sees_from_the_cells_and_from_the_rooms()
+    {
+        var monitor = await Factory.CreateUserAsync("livechat-monitor");
+        await Factory.Writer.UpsertDepartmentsAsync([new("unit-a", "A", "u"), new("dep-a1", "A1", null, ["unit-a"]), new("dep-b", "B")]);
+        await Factory.Writer.UpsertUnitMonitorsAsync([new("um-1", "unit-a", monitor.Id)]);
+        var ts = At("2001-04-10T12:00:00Z");
+        await Factory.AddRoomsAsync(
+            Closed(ts) with { DepartmentId = "dep-a1", DepartmentAncestors = ["unit-a"], SourceType = "widget" },
+            Queued(ts) with { DepartmentId = "dep-a1", SourceType = "email" },                 // seen through its department's ancestors
+            Open(ts) with { DepartmentId = "unit-a", SourceType = "app", SourceAlias = "Bot" },
+            Closed(ts) with { DepartmentId = "dep-b", SourceType = "widget" },                 // not seen
+            Closed(ts) with { SourceType = "widget" },                                         // no departmentId field: seen, unspecified
+            Closed(ts) with { DepartmentField = FieldKind.Null, SourceType = "sms" });          // departmentId null: not seen
+        const string BySource = "/api/v1/livechat/analytics/dashboards/conversations-by-source";
+        const string ByDepartment = "/api/v1/livechat/analytics/dashboards/conversations-by-department";
+        const string Sources = """{"total":4,"data":[{"label":"widget","value":2},{"label":"Bot","value":1},{"label":"email","value":1}],"success":true}""";
+        const string Departments = """{"total":3,"data":[{"label":"A","value":1},{"label":"A1","value":2}],"unspecified":1,"success":true}""";
+
+        // A whole day (the cells), two days around it (the cells, and partial days of rooms), and two minutes (the rooms).
+        foreach (var range in (string[])["start=2001-04-10&end=2001-04-11", "start=2001-04-09T12:00:00Z&end=2001-04-11T12:00:00Z",
+                     "start=2001-04-10T11:59:00Z&end=2001-04-10T12:01:00Z"])
+        {
+            Assert.Equal(Sources, await BodyAsync(monitor, range, BySource));
+            Assert.Equal(Departments, await BodyAsync(monitor, range, ByDepartment));
+        }
     }
 
     [SkippableFact]
