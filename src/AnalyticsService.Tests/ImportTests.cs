@@ -418,13 +418,21 @@ public sealed class ImportTests : IDisposable
         again["departmentId"] = "d-moved";
         var gone = System.Text.Json.Nodes.JsonNode.Parse(rooms[20])!;
         gone["t"] = "c";
-        System.IO.File.WriteAllLines(Path.Combine(generated, "rocketchat_room.json"), [.. rooms, again.ToJsonString(), gone.ToJsonString()]);
+        // And two rooms centuries away from the rest, one before 1970 (a negative day).
+        var early = System.Text.Json.Nodes.JsonNode.Parse(rooms[30])!;
+        early["_id"] = "early";
+        early["ts"] = System.Text.Json.Nodes.JsonNode.Parse("""{"$date":{"$numberLong":"-2208988800001"}}"""); // 1899-12-31T23:59:59.999Z
+        var late = System.Text.Json.Nodes.JsonNode.Parse(rooms[40])!;
+        late["_id"] = "late";
+        late["ts"] = System.Text.Json.Nodes.JsonNode.Parse("""{"$date":"2900-01-01T00:00:00Z"}""");
+        System.IO.File.WriteAllLines(Path.Combine(generated, "rocketchat_room.json"),
+            [.. rooms, again.ToJsonString(), gone.ToJsonString(), early.ToJsonString(), late.ToJsonString()]);
 
         // A: into an empty store, so the rooms are counted once at commit.
         var first = _root.Combine("first.db");
         var (exit, output, errors) = await ImportCommand.RunAsync(generated, first);
         Assert.Equal((0, ""), (exit, errors));
-        Assert.Equal("rocketchat_room.json                           5000          1          1          0          0", Lines(output)[^1]);
+        Assert.Equal("rocketchat_room.json                           5002          1          1          0          0", Lines(output)[^1]);
 
         // B: the same export into a store that already holds a room, counted batch by batch; then that room is deleted.
         var second = _root.Combine("second.db");
@@ -439,10 +447,11 @@ public sealed class ImportTests : IDisposable
         await using var b = new SqliteConnection($"Data Source={second}");
         var cells = (await a.QueryAsync<(string, long, string, long, long, long, long, long)>(CountCells)).ToList();
         Assert.Equal(cells, await b.QueryAsync<(string, long, string, long, long, long, long, long)>(CountCells));
-        Assert.Equal(4999L, cells.Where(c => c.Item1 == "all day").Sum(c => c.Item4)); // 5,000 rooms, one of them gone
+        Assert.Equal(5001L, cells.Where(c => c.Item1 == "all day").Sum(c => c.Item4)); // 5,002 rooms, one of them gone
+        Assert.Equal((-25568L, 1L), cells.Where(c => c.Item1 == "all day").Select(c => (c.Item2, c.Item4)).First()); // 1899-12-31
         Assert.Equal(1L, cells.Where(c => c.Item1 == "status day" && c.Item3.StartsWith("2/d-moved/", StringComparison.Ordinal)).Sum(c => c.Item4));
-        Assert.Equal(4766L, cells.Where(c => c.Item1 == "source day").Sum(c => c.Item4)); // the rooms with a source field
-        Assert.Equal(4766L, cells.Where(c => c.Item1 == "report day" && c.Item3.StartsWith("1/", StringComparison.Ordinal)).Sum(c => c.Item4));
+        Assert.Equal(4768L, cells.Where(c => c.Item1 == "source day").Sum(c => c.Item4)); // the rooms with a source field
+        Assert.Equal(4768L, cells.Where(c => c.Item1 == "report day" && c.Item3.StartsWith("1/", StringComparison.Ordinal)).Sum(c => c.Item4));
         Assert.Equal(0L, await a.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM report_counts_hourly WHERE total = 0")); // each cell written once
     }
 }

@@ -104,7 +104,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         if (countAtCommit)
         {
             foreach (var room in kept)
-                _roomsAt = (Math.Min(_roomsAt.First, room.Ts), Math.Max(_roomsAt.Last, room.Ts));
+                _roomDays.Add(RangeSplit.PeriodOf(room.Ts, RangeSplit.DayMilliseconds));
         }
         else
         {
@@ -147,7 +147,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     // 7.5 million cell writes for 3.3 million cells). Only where the session's transaction has held the store's one write
     // lock since it began (OneWriterAtATime), so that the rooms it counts are its own.
     private bool? _countsAtCommit;
-    private (long First, long Last) _roomsAt = (long.MaxValue, long.MinValue); // the ts span of the rooms it wrote
+    private readonly HashSet<long> _roomDays = []; // the days of the rooms it wrote (one far from the others adds one day, not a span)
 
     private async Task<bool> CountsAtCommitAsync(CancellationToken cancellationToken) =>
         _countsAtCommit ??= Sql.OneWriterAtATime
@@ -156,10 +156,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     /// <summary>Counts every room the session wrote into every counts table, a day of rooms at a time.</summary>
     private async Task CountRoomsOnceAsync(CancellationToken cancellationToken)
     {
-        if (_roomsAt.First > _roomsAt.Last)
-            return;
-        var lastDay = RangeSplit.PeriodOf(_roomsAt.Last, RangeSplit.DayMilliseconds);
-        for (var day = RangeSplit.PeriodOf(_roomsAt.First, RangeSplit.DayMilliseconds); day <= lastDay; day++)
+        foreach (var day in _roomDays.Order())
         {
             var range = new RangeParameters(Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(day * RangeSplit.DayMilliseconds)),
                 Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds((day + 1) * RangeSplit.DayMilliseconds)));
