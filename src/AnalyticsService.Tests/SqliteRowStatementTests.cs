@@ -67,3 +67,45 @@ public sealed class SqliteRowStatementTests
         Assert.Equal("A statement for Row names a parameter that is not one of its properties.", error.Message);
     }
 }
+
+/// <summary>The reader a session counting its rooms at commit reads them back with: every column into its property.</summary>
+public sealed class SqliteRowReaderTests
+{
+    public sealed record Range(object Start, object End);
+
+    public sealed class Read
+    {
+        public string Key { get; set; } = "";
+        public long Number { get; set; }
+        public string? Text { get; set; }
+    }
+
+    [Fact]
+    public async Task Rows_are_read_by_column_name_with_nulls_and_UTF8_and_the_query_runs_again_with_other_parameters()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await connection.ExecuteAsync("""
+            CREATE TABLE t (key TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NULL);
+            INSERT INTO t VALUES ('a', 1, 'é🙂'), ('b', 2, NULL), ('c', -9223372036854775808, '');
+            """);
+        using var reader = new SqliteRowReader<Range, Read>(connection,
+            "SELECT text AS Text, key AS Key, number AS Number FROM t WHERE number >= @Start AND number < @End ORDER BY key");
+
+        Assert.Equal([("a", 1L, (string?)"é🙂"), ("b", 2L, null)], reader.Read(new Range(1L, 3L)).Select(r => (r.Key, r.Number, r.Text)));
+        Assert.Equal([("c", long.MinValue, (string?)"")], reader.Read(new Range(long.MinValue, 0L)).Select(r => (r.Key, r.Number, r.Text)));
+        Assert.Empty(reader.Read(new Range(5L, 9L)));
+    }
+
+    [Fact]
+    public async Task A_column_that_is_no_property_is_refused_when_prepared()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new SqliteRowReader<Range, Read>(connection, "SELECT 1 AS Other WHERE @Start < @End"));
+
+        Assert.Equal("The query's column Other is no property of Read.", error.Message);
+    }
+}

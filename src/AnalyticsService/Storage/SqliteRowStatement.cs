@@ -21,7 +21,7 @@ public sealed class SqliteRowStatement<T> : IDisposable
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
-        _bind = Binder.For(_statement);
+        _bind = SqliteBinder<T>.For(_statement);
     }
 
     /// <summary>Runs the statement once per row, in the connection's open transaction.</summary>
@@ -44,61 +44,74 @@ public sealed class SqliteRowStatement<T> : IDisposable
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
             SqliteException.ThrowExceptionForRC(result, _db);
     }
+}
 
-    /// <summary>
-    /// Compiles, per statement, one delegate binding every property of T the SQL names (as @Property) with the typed bind
-    /// call of its type: no boxing, no lookup per row.
-    /// </summary>
-    private static class Binder
+/// <summary>
+/// Compiles, per statement, one delegate binding every property of T the SQL names (as @Property) with the typed bind
+/// call of its type: no lookup per row, and no boxing but for properties typed object (a dialect's instants).
+/// </summary>
+internal static class SqliteBinder<T>
+{
+    public static Action<sqlite3_stmt, T> For(sqlite3_stmt statement)
     {
-        public static Action<sqlite3_stmt, T> For(sqlite3_stmt statement)
+        var target = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+        var row = Expression.Parameter(typeof(T), "row");
+        var binds = new List<Expression>();
+        foreach (var property in typeof(T).GetProperties())
         {
-            var target = Expression.Parameter(typeof(sqlite3_stmt), "statement");
-            var row = Expression.Parameter(typeof(T), "row");
-            var binds = new List<Expression>();
-            foreach (var property in typeof(T).GetProperties())
-            {
-                var index = raw.sqlite3_bind_parameter_index(statement, "@" + property.Name);
-                if (index == 0)
-                    continue; // a property the statement does not use
-                var method = typeof(Binder).GetMethod(nameof(Bind), [typeof(sqlite3_stmt), typeof(int), property.PropertyType])
-                    ?? throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite binding for {property.PropertyType}");
-                binds.Add(Expression.Call(method, target, Expression.Constant(index), Expression.Property(row, property)));
-            }
-            if (binds.Count != raw.sqlite3_bind_parameter_count(statement))
-                throw new InvalidOperationException($"A statement for {typeof(T).Name} names a parameter that is not one of its properties.");
-            return Expression.Lambda<Action<sqlite3_stmt, T>>(binds.Count == 0 ? Expression.Empty() : Expression.Block(binds), target, row).Compile();
+            var index = raw.sqlite3_bind_parameter_index(statement, "@" + property.Name);
+            if (index == 0)
+                continue; // a property the statement does not use
+            var method = typeof(SqliteBinder<T>).GetMethod(nameof(Bind), [typeof(sqlite3_stmt), typeof(int), property.PropertyType])
+                ?? throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite binding for {property.PropertyType}");
+            binds.Add(Expression.Call(method, target, Expression.Constant(index), Expression.Property(row, property)));
         }
+        if (binds.Count != raw.sqlite3_bind_parameter_count(statement))
+            throw new InvalidOperationException($"A statement for {typeof(T).Name} names a parameter that is not one of its properties.");
+        return Expression.Lambda<Action<sqlite3_stmt, T>>(binds.Count == 0 ? Expression.Empty() : Expression.Block(binds), target, row).Compile();
+    }
 
-        public static void Bind(sqlite3_stmt s, int i, long value) => raw.sqlite3_bind_int64(s, i, value);
-        public static void Bind(sqlite3_stmt s, int i, int value) => raw.sqlite3_bind_int64(s, i, value);
-        public static void Bind(sqlite3_stmt s, int i, byte value) => raw.sqlite3_bind_int64(s, i, value);
-        public static void Bind(sqlite3_stmt s, int i, bool value) => raw.sqlite3_bind_int64(s, i, value ? 1 : 0);
-        public static void Bind(sqlite3_stmt s, int i, double value) => raw.sqlite3_bind_double(s, i, value);
+    public static void Bind(sqlite3_stmt s, int i, long value) => raw.sqlite3_bind_int64(s, i, value);
+    public static void Bind(sqlite3_stmt s, int i, int value) => raw.sqlite3_bind_int64(s, i, value);
+    public static void Bind(sqlite3_stmt s, int i, byte value) => raw.sqlite3_bind_int64(s, i, value);
+    public static void Bind(sqlite3_stmt s, int i, bool value) => raw.sqlite3_bind_int64(s, i, value ? 1 : 0);
+    public static void Bind(sqlite3_stmt s, int i, double value) => raw.sqlite3_bind_double(s, i, value);
 
-        public static void Bind(sqlite3_stmt s, int i, long? value)
+    public static void Bind(sqlite3_stmt s, int i, long? value)
+    {
+        if (value is { } v) raw.sqlite3_bind_int64(s, i, v);
+        else raw.sqlite3_bind_null(s, i);
+    }
+
+    public static void Bind(sqlite3_stmt s, int i, object? value)
+    {
+        switch (value)
         {
-            if (value is { } v) raw.sqlite3_bind_int64(s, i, v);
-            else raw.sqlite3_bind_null(s, i);
+            case null: raw.sqlite3_bind_null(s, i); break;
+            case long v: Bind(s, i, v); break;
+            case int v: Bind(s, i, v); break;
+            case string v: Bind(s, i, v); break;
+            case double v: Bind(s, i, v); break;
+            default: throw new NotSupportedException($"No SQLite binding for {value.GetType()}");
         }
+    }
 
-        public static void Bind(sqlite3_stmt s, int i, double? value)
-        {
-            if (value is { } v) raw.sqlite3_bind_double(s, i, v);
-            else raw.sqlite3_bind_null(s, i);
-        }
+    public static void Bind(sqlite3_stmt s, int i, double? value)
+    {
+        if (value is { } v) raw.sqlite3_bind_double(s, i, v);
+        else raw.sqlite3_bind_null(s, i);
+    }
 
-        // UTF-8 through a stack buffer for the short strings rows hold; SQLite copies the bytes (SQLITE_TRANSIENT).
-        public static void Bind(sqlite3_stmt s, int i, string? value)
+    // UTF-8 through a stack buffer for the short strings rows hold; SQLite copies the bytes (SQLITE_TRANSIENT).
+    public static void Bind(sqlite3_stmt s, int i, string? value)
+    {
+        if (value is null)
         {
-            if (value is null)
-            {
-                raw.sqlite3_bind_null(s, i);
-                return;
-            }
-            var most = Encoding.UTF8.GetMaxByteCount(value.Length);
-            Span<byte> utf8 = most <= 512 ? stackalloc byte[512] : new byte[most];
-            raw.sqlite3_bind_text(s, i, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+            raw.sqlite3_bind_null(s, i);
+            return;
         }
+        var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+        Span<byte> utf8 = most <= 512 ? stackalloc byte[512] : new byte[most];
+        raw.sqlite3_bind_text(s, i, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
     }
 }

@@ -156,11 +156,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     /// <summary>Counts every room the session wrote into every counts table, a day of rooms at a time.</summary>
     private async Task CountRoomsOnceAsync(CancellationToken cancellationToken)
     {
+        // Only on SQLite (OneWriterAtATime), whose rows are read here without Dapper: most of the reading's time was Dapper's.
+        using var reader = new SqliteRowReader<RangeParameters, StoredRoom>((Microsoft.Data.Sqlite.SqliteConnection)connection, Sql.RoomsInRange.Text);
         foreach (var day in _roomDays.Order())
         {
-            var range = new RangeParameters(Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(day * RangeSplit.DayMilliseconds)),
-                Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds((day + 1) * RangeSplit.DayMilliseconds)));
-            var rooms = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.RoomsInRange, range, transaction, cancellationToken))).AsList();
+            cancellationToken.ThrowIfCancellationRequested();
+            var rooms = reader.Read(new RangeParameters(Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(day * RangeSplit.DayMilliseconds)),
+                Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds((day + 1) * RangeSplit.DayMilliseconds))));
             Count(rooms);
             await WriteCountChangesAsync(cancellationToken); // the day's cells, days and hours, are complete
         }

@@ -1,0 +1,82 @@
+using System.Linq.Expressions;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace AnalyticsService.Storage;
+
+/// <summary>
+/// A query prepared once on SQLite's own handle, its parameters bound as <see cref="SqliteRowStatement{T}"/> binds them and
+/// each row read into a new TRow, each column into the property of its name, matched once. For reading many rows in a
+/// loop: a million rooms read back a day at a time took 6.1 s through Dapper, where SQLite itself reads them in 0.8 s
+/// (docs/performance.md, "Import").
+/// </summary>
+public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow : new()
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+    private readonly Action<sqlite3_stmt, TParameters> _bind;
+    private readonly Action<sqlite3_stmt, TRow> _read;
+
+    public SqliteRowReader(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _bind = SqliteBinder<TParameters>.For(_statement);
+        _read = Reader();
+    }
+
+    /// <summary>The rows of the query for these parameters, in the connection's open transaction.</summary>
+    public List<TRow> Read(TParameters parameters)
+    {
+        var rows = new List<TRow>();
+        _bind(_statement, parameters);
+        try
+        {
+            int result;
+            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+                var row = new TRow();
+                _read(_statement, row);
+                rows.Add(row);
+            }
+            Check(result);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+        return rows;
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int result)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
+            SqliteException.ThrowExceptionForRC(result, _db);
+    }
+
+    private Action<sqlite3_stmt, TRow> Reader()
+    {
+        var statement = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+        var row = Expression.Parameter(typeof(TRow), "row");
+        var reads = new List<Expression>();
+        for (var i = 0; i < raw.sqlite3_column_count(_statement); i++)
+        {
+            var name = raw.sqlite3_column_name(_statement, i).utf8_to_string();
+            var property = typeof(TRow).GetProperty(name)
+                ?? throw new InvalidOperationException($"The query's column {name} is no property of {typeof(TRow).Name}.");
+            var method = typeof(SqliteRowReader<TParameters, TRow>).GetMethod(property.PropertyType == typeof(long) ? nameof(Int64) : nameof(Text),
+                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+            if (property.PropertyType != typeof(long) && property.PropertyType != typeof(string))
+                throw new NotSupportedException($"{typeof(TRow).Name}.{name}: no SQLite reading for {property.PropertyType}");
+            reads.Add(Expression.Assign(Expression.Property(row, property), Expression.Call(method, statement, Expression.Constant(i))));
+        }
+        return Expression.Lambda<Action<sqlite3_stmt, TRow>>(Expression.Block(reads), statement, row).Compile();
+    }
+
+    private static long Int64(sqlite3_stmt statement, int column) => raw.sqlite3_column_int64(statement, column);
+
+    private static string? Text(sqlite3_stmt statement, int column) =>
+        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(statement, column).utf8_to_string();
+}
