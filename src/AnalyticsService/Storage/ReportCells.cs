@@ -133,16 +133,14 @@ public sealed class SourceCountChanges
 
     public int Cells => _cells.Count;
 
-    public void Remove(StoredRoom room)
-    {
-        if (room.T == "l")
-            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource, -1);
-    }
+    public void Remove(StoredRoom room) => Add(room, -1);
 
-    public void Add(StoredRoom room)
+    public void Add(StoredRoom room) => Add(room, +1);
+
+    private void Add(StoredRoom room, int sign)
     {
         if (room.T == "l")
-            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource, +1);
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, room.KeySource, sign);
     }
 
     public void Add(RoomRow room)

@@ -66,18 +66,15 @@ public sealed class CountChanges(long periodMilliseconds)
         public long Total, Open, Queued, OnHold, Closed;
     }
 
-    public void Remove(StoredRoom room)
-    {
-        if (room.T == "l")
-            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, -1,
-                new RoomStatus(room.IsOpen != 0, room.IsQueued != 0, room.IsOnHold != 0, room.IsClosed != 0));
-    }
+    public void Remove(StoredRoom room) => Add(room, -1);
 
     /// <summary>A stored room entering the cells (a session counting its rooms at commit).</summary>
-    public void Add(StoredRoom room)
+    public void Add(StoredRoom room) => Add(room, +1);
+
+    private void Add(StoredRoom room, int sign)
     {
         if (room.T == "l")
-            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, +1,
+            Add(room.TsMs, (byte)room.DepartmentKind, room.DepartmentId, room.DepartmentAncestors, sign,
                 new RoomStatus(room.IsOpen != 0, room.IsQueued != 0, room.IsOnHold != 0, room.IsClosed != 0));
     }
 
