@@ -226,23 +226,22 @@ public abstract class SqlDialect
 
     private SqlStatement<RestrictedDaySplitParameters>? _sourceCellsRestricted;
 
-    private string SourceCellsRestrictedSql()
-    {
-        var shape = ReportCellsIn;
-        string Rooms(string from, string to) => RoomCells(ReportDimension.Source, from, to, restricted: true);
-        return $"""
-            SELECT {shape.Select}
-            FROM (
-                SELECT c.k1_kind, c.k1, c.k2_kind, c.k2, c.total FROM {shape.Schema}source_counts c
-                    WHERE c.day >= @FirstDay AND c.day < @EndDay AND {shape.Visible("c.department_kind", "c.department_id", "NULLIF(c.department_ancestors, '')")}
-                UNION ALL
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
-            ) AS s
-            GROUP BY {shape.GroupBy}
-            """;
-    }
+    private string SourceCellsRestrictedSql() => CellsAddedUp(
+        $"""
+        SELECT c.k1_kind, c.k1, c.k2_kind, c.k2, c.total FROM {ReportCellsIn.Schema}source_counts c
+                WHERE c.day >= @FirstDay AND c.day < @EndDay AND {ReportCellsIn.Visible("c.department_kind", "c.department_id", "NULLIF(c.department_ancestors, '')")}
+        """,
+        RoomCells(ReportDimension.Source, "@Start", "@HeadEnd", restricted: true),
+        RoomCells(ReportDimension.Source, "@TailStart", "@End", restricted: true));
+
+    /// <summary>A report-cells statement: its parts (each selecting k1_kind, k1, k2_kind, k2, total) added up per key.</summary>
+    private string CellsAddedUp(params string[] parts) => $"""
+        SELECT {ReportCellsIn.Select}
+        FROM (
+            {string.Join("\n    UNION ALL\n    ", parts)}
+        ) AS s
+        GROUP BY {ReportCellsIn.GroupBy}
+        """;
 
     /// <summary>A report's cells of the rooms in [from, to), one per room and key, as a report-cells statement adds them up.</summary>
     private string RoomCells(ReportDimension report, string from, string to, bool restricted) =>
@@ -251,42 +250,21 @@ public abstract class SqlDialect
     /// <summary>Adds to source_counts' cells (a restricted caller's by-source days).</summary>
     public abstract BatchStatement<SourceCountDeltaRow> AddToSourceCounts { get; }
 
-    private string ReportPartialHoursSql(ReportDimension report)
-    {
-        var shape = ReportCellsIn;
-        string Rooms(string from, string to) => RoomCells(report, from, to, restricted: false);
-        return $"""
-            SELECT {shape.Select}
-            FROM (
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
-            ) AS s
-            GROUP BY {shape.GroupBy}
-            """;
-    }
+    private string ReportPartialHoursSql(ReportDimension report) =>
+        CellsAddedUp(RoomCells(report, "@Start", "@HeadEnd", restricted: false), RoomCells(report, "@TailStart", "@End", restricted: false));
 
     private string ReportCellsSql(ReportDimension report, bool days)
     {
-        var shape = ReportCellsIn;
         string Cells(string table, string period, string from, string to) => $"""
-            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {shape.Schema}{table} {period[0]}
+            SELECT {period[0]}.k1_kind, {period[0]}.k1, {period[0]}.k2_kind, {period[0]}.k2, {period[0]}.total FROM {ReportCellsIn.Schema}{table} {period[0]}
                 WHERE {period[0]}.report = {(int)report} AND {period[0]}.{period} >= {from} AND {period[0]}.{period} < {to}
             """;
-        string Rooms(string from, string to) => RoomCells(report, from, to, restricted: false);
-        return $"""
-            SELECT {shape.Select}
-            FROM (
-                {(days ? Cells("report_counts", "day", "@FirstDay", "@EndDay") + "\n    UNION ALL\n    " : "")}{Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd")}
-                UNION ALL
-                {Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour")}
-                UNION ALL
-                {Rooms("@Start", "@HeadEnd")}
-                UNION ALL
-                {Rooms("@TailStart", "@End")}
-            ) AS s
-            GROUP BY {shape.GroupBy}
-            """;
+        return CellsAddedUp([
+            .. days ? [Cells("report_counts", "day", "@FirstDay", "@EndDay")] : Array.Empty<string>(),
+            Cells("report_counts_hourly", "hour", "@FirstHour", "@HeadHourEnd"),
+            Cells("report_counts_hourly", "hour", "@TailHourStart", "@EndHour"),
+            RoomCells(report, "@Start", "@HeadEnd", restricted: false),
+            RoomCells(report, "@TailStart", "@End", restricted: false)]);
     }
 
     /// <summary>
