@@ -7,9 +7,10 @@ using Google.Protobuf;
 namespace Analytics.Benchmarks;
 
 /// <summary>
-/// Where a by-agent call's time goes once the counts come from memory: counting alone (the baseline), the whole answer
-/// (labels, sort, protobuf message), and the answer written as JSON by Google.Protobuf's formatter (the REST side; the
-/// service's transcoder has a writer of its own, so this is an estimate of that step). A one-day range from 09:30 UTC.
+/// Where a by-agent or by-department call's time goes once the counts come from memory: counting alone (the baseline),
+/// the whole answer (labels, sort, protobuf message), and the answer written as JSON by Google.Protobuf's formatter (the
+/// REST side; the service's transcoder has a writer of its own, so this is an estimate of that step). A one-day range
+/// from 09:30 UTC.
 /// </summary>
 [MemoryDiagnoser]
 public class AnswerBenchmarks
@@ -19,8 +20,12 @@ public class AnswerBenchmarks
 
     public static IEnumerable<int> RoomCounts => BenchSizes.Rooms;
 
+    [Params(ReportDimension.Agent, ReportDimension.Department)]
+    public ReportDimension Report { get; set; }
+
     private ReportCounts _counts = null!;
     private ConversationsByAgentReport _agents = null!;
+    private ConversationsByDepartmentReport _departments = null!;
     private readonly DateTimeOffset _start = DateTimeOffset.Parse("2026-06-15T09:30:00Z");
     private DateTimeOffset End => _start.AddDays(1);
 
@@ -30,16 +35,19 @@ public class AnswerBenchmarks
         var (store, versions, totals) = BenchStores.OpenLoaded(Rooms);
         var query = new ReportQuery(store);
         _counts = new ReportCounts(store, versions, totals, new EdgeHours(store, versions));
-        _agents = new ConversationsByAgentReport(query, _counts, new ReportLabels(query, versions), store);
+        var labels = new ReportLabels(query, versions);
+        _agents = new ConversationsByAgentReport(query, _counts, labels, store);
+        _departments = new ConversationsByDepartmentReport(_counts, labels);
         Answer().GetAwaiter().GetResult(); // labels and edge hours held, as after a service's first call
     }
 
     [Benchmark(Baseline = true)]
-    public async Task<int> CountsAlone() => (await _counts.CountAsync(ReportDimension.Agent, _start, End, CancellationToken.None)).Count;
+    public async Task<int> CountsAlone() => (await _counts.CountAsync(Report, _start, End, CancellationToken.None)).Count;
 
     [Benchmark]
-    public Task<GetConversationsByAgentResponse> Answer() =>
-        _agents.AnswerAsync(_start, End, RoomScope.All, ConversationsByAgentReport.DefaultSort, CancellationToken.None);
+    public async Task<IMessage> Answer() => Report == ReportDimension.Agent
+        ? await _agents.AnswerAsync(_start, End, RoomScope.All, ConversationsByAgentReport.DefaultSort, CancellationToken.None)
+        : await _departments.AnswerAsync(_start, End, RoomScope.All, ConversationsByDepartmentReport.DefaultSort, CancellationToken.None);
 
     [Benchmark]
     public async Task<int> AnswerAsJson() => JsonFormatter.Default.Format(await Answer()).Length;
