@@ -131,6 +131,26 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
         Assert.Equal("""{"total":1,"data":[{"label":"Alice B.","value":1}],"unspecified":0,"success":true}""", await Body("conversations-by-agent"));
     }
 
+    // Rocket.Chat groups by the department's name, so departments stored without one are one row, labelled null.
+    [Fact]
+    public async Task Departments_without_a_name_are_one_row_labelled_null_for_callers_who_see_every_room_and_for_monitors()
+    {
+        await using var factory = new AnalyticsFactory();
+        var admin = await factory.CreateUserAsync("admin");
+        var monitor = await factory.CreateUserAsync("livechat-monitor");
+        await factory.Writer.UpsertDepartmentsAsync([new("u-1", "Unit", "u"), new("d-a", null, null, ["u-1"]), new("d-b", null, null, ["u-1"]),
+            new("d-sales", "Sales", null, ["u-1"])]);
+        await factory.Writer.UpsertUnitMonitorsAsync([new("um-1", "u-1", monitor.Id)]);
+        var ts = At("2020-09-10T12:00:00Z");
+        await factory.AddRoomsAsync(Closed(ts) with { DepartmentId = "d-a" }, Closed(ts) with { DepartmentId = "d-b" },
+            Closed(ts) with { DepartmentId = "d-b" }, Closed(ts) with { DepartmentId = "d-sales" }, Closed(ts));
+        var client = await factory.RestAsync();
+
+        foreach (var caller in new[] { admin, monitor })
+            Assert.Equal("""{"total":4,"data":[{"label":"Sales","value":1},{"label":null,"value":3}],"unspecified":1,"success":true}""",
+                (await client.SendAsync(caller.Get($"{Dashboards}conversations-by-department?{Day}")).ReadAsync()).Body);
+    }
+
     public static TheoryData<string> InvalidSorts() => new()
     {
         "x", "null", "1", "\"a\"", "[]", "{}", """{"total":2}""", """{"total":"1"}""", """{"total":1,"name":0}""", """{"total":1""", "{'total':1}",

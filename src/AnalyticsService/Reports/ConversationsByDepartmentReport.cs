@@ -27,10 +27,27 @@ public sealed class ConversationsByDepartmentReport(ReportCounts counts, ReportL
     private async Task<List<LabelCountRow>> ByNameAsync(Dictionary<ReportKey, long> cells, CancellationToken cancellationToken)
     {
         var names = await labels.DepartmentNamesAsync(cancellationToken);
-        var rows = new List<LabelCountRow>();
-        foreach (var group in cells.Where(c => c.Key == ReportKey.Unspecified || names.ContainsKey(c.Key.K1))
-                     .GroupBy(c => c.Key == ReportKey.Unspecified ? (Unspecified: 1, Name: (string?)null) : (Unspecified: 0, Name: names[c.Key.K1])))
-            rows.Add(new LabelCountRow { Unspecified = group.Key.Unspecified, Label = group.Key.Name, Total = group.Sum(c => c.Value) });
+        var byName = new Dictionary<string, LabelCountRow>(StringComparer.Ordinal);
+        LabelCountRow? unnamed = null, unspecified = null; // a department stored without a name; rooms without departmentId
+        foreach (var (key, total) in cells)
+        {
+            LabelCountRow row;
+            if (key == ReportKey.Unspecified)
+                row = unspecified ??= new LabelCountRow { Unspecified = 1 };
+            else if (!names.TryGetValue(key.K1, out var name))
+                continue;
+            else if (name is null)
+                row = unnamed ??= new LabelCountRow();
+            else if (!byName.TryGetValue(name, out row!))
+                byName[name] = row = new LabelCountRow { Label = name };
+            row.Total += total;
+        }
+        var rows = new List<LabelCountRow>(byName.Count + 2);
+        rows.AddRange(byName.Values);
+        if (unnamed is not null)
+            rows.Add(unnamed);
+        if (unspecified is not null)
+            rows.Add(unspecified);
         return rows;
     }
 }
