@@ -56,9 +56,30 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return start;
     }
 
+    /// <summary>
+    /// Starts the service and waits for it to serve. A port found free can be taken by another process before the service
+    /// binds it (tests run in parallel, and outgoing connections draw from the same range): then it starts again on
+    /// other ports, at most three times.
+    /// </summary>
     public static async Task<ServiceProcess> StartAsync(string arguments = "--demo", string? directory = null, params (string Key, string Value)[] environment)
     {
         directory ??= Directory.CreateTempSubdirectory("analytics-e2e-").FullName;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(arguments, directory, environment);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
+
+    private static async Task<ServiceProcess> StartOnFreePortsAsync(string arguments, string directory, (string Key, string Value)[] environment)
+    {
         var (restPort, grpcPort) = (FreePort(), FreePort());
         var start = StartInfo(arguments, directory, restPort, grpcPort, environment);
 
@@ -93,7 +114,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         {
             var output = service.Output;
             await service.DisposeAsync();
-            throw new InvalidOperationException($"The service did not start:\n{output}");
+            var message = $"The service did not start:\n{output}";
+            throw output.Contains(": the port is in use", StringComparison.Ordinal) // how the service names a listener it cannot bind
+                ? new PortTakenException(message) : new InvalidOperationException(message);
         }
         return service;
     }
