@@ -14,19 +14,14 @@ public sealed class ConversationsBySourceReport(ReportCounts counts)
         var cells = scope.IsRestricted
             ? await counts.CountSourcesAsync(start, end, scope, cancellationToken)
             : await counts.CountAsync(ReportDimension.Source, start, end, cancellationToken);
-        var rows = cells.Select(c => new SourceCountRow
-        {
-            TypeKind = c.Key.K1Kind, Type = c.Key.K1Kind == (byte)FieldKind.Value ? c.Key.K1 : null,
-            AliasKind = c.Key.K2Kind, Alias = c.Key.K2Kind == (byte)FieldKind.Value ? c.Key.K2 : null, Total = c.Value,
-        }).ToList();
-        var labelled = rows.Select(r => (Label: Label(r), r.Total)).ToList();
+        var labelled = cells.Select(c => (Label: Label(c.Key), Total: c.Value)).ToList();
         var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
         var sorted = ReportSort.ByTotalDescending.Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);
         response.Data.AddRange(sorted.Select(r => Row.Of(r.Label, r.Total)));
         return response;
     }
 
-    // $ifNull(alias, type): the alias unless it is absent or null.
-    private static string? Label(SourceCountRow row) =>
-        row.AliasKind == (long)FieldKind.Value ? row.Alias : row.TypeKind == (long)FieldKind.Value ? row.Type : null;
+    // $ifNull(alias, type): the alias unless it is absent or null (the key's second value is source.alias, its first source.type).
+    private static string? Label(ReportKey key) =>
+        key.K2Kind == (byte)FieldKind.Value ? key.K2 : key.K1Kind == (byte)FieldKind.Value ? key.K1 : null;
 }

@@ -22,10 +22,9 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
         if (_hours.TryGet(hour, out var held) && held.Version == version)
             return held;
         var sql = store.Dialect;
-        var range = new RangeParameters(sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(hour * RangeSplit.HourMilliseconds)),
-            sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds((hour + 1) * RangeSplit.HourMilliseconds)));
         var rooms = await store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<StoredRoom>(
-            store.Command(sql.RoomsInRange, range, cancellationToken: cancellationToken))).AsList(), cancellationToken);
+            store.Command(sql.RoomsInRange, sql.Period(hour, RangeSplit.HourMilliseconds), cancellationToken: cancellationToken))).AsList(),
+            cancellationToken);
         // Read committed: a commit during the read shows as a new version, and these rooms may mix two states.
         if (await versions.ReadAsync(cancellationToken) != version)
             return null;

@@ -45,7 +45,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     /// <summary>Everything read from the store in one statement (the whole days too): the path while the day totals load.</summary>
     public async Task<Dictionary<ReportKey, long>> CountFromStoreAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken) =>
-        NonZero(await CellsAsync(store.Dialect.ReportCells(report), Whole(RangeSplit.Of(start, end)), cancellationToken));
+        NonZero(await CellsAsync(store.Dialect.ReportCells(report), store.Dialect.Split(RangeSplit.Of(start, end)), cancellationToken));
 
     /// <summary>
     /// The by-department cells of the rooms a restricted caller sees: the whole days and hours from the status counts kept
@@ -54,7 +54,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     public async Task<Dictionary<ReportKey, long>> CountDepartmentsAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope,
         CancellationToken cancellationToken) =>
         NonZero(await CellsAsync(store.Dialect.DepartmentCellsRestricted,
-            new RestrictedSplitRangeParameters(Whole(RangeSplit.Of(start, end)), scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
+            new RestrictedSplitRangeParameters(store.Dialect.Split(RangeSplit.Of(start, end)), scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
 
     /// <summary>
     /// The by-source cells of the rooms a restricted caller sees: the whole days from source_counts (kept per department),
@@ -71,10 +71,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             At(tailStart), At(split.End), split.FirstDay, split.EndDay, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
     }
 
-    private object At(long ms) => store.Dialect.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
-
-    private SplitRangeParameters Whole(RangeSplit split) => new(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
-        split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
+    private object At(long ms) => store.Dialect.Instant(ms);
 
     private HourRangeParameters Hours(RangeSplit split) => new(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
         split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour);

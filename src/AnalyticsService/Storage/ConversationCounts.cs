@@ -101,7 +101,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
             return kept.Counts;
         }
         metrics?.Answer(fromMemory: false);
-        var counts = await ComputeByStatusAsync(start, end, scope, cancellationToken);
+        var counts = await ComputeAsync(start, end, scope, version, cancellationToken);
         _answers.AddOrUpdate(key, (version, counts));
         return counts;
     }
@@ -110,10 +110,14 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     /// The counts, never from kept answers: for a caller who sees every room from memory when it holds the store's version
     /// (<see cref="Reports.StatusTotals"/>, <see cref="Reports.EdgeHours"/>), else from the store.
     /// </summary>
-    public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken) =>
+        await ComputeAsync(start, end, scope, await versions.ReadAsync(cancellationToken), cancellationToken);
+
+    // At the store version the caller has just read (a kept answer is kept with it).
+    private async Task<StatusCounts> ComputeAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, long version, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        return split.HasWholeHours && !scope.IsRestricted && await FromMemoryAsync(split, cancellationToken) is { } inMemory
+        return split.HasWholeHours && !scope.IsRestricted && await FromMemoryAsync(split, version, cancellationToken) is { } inMemory
             ? inMemory
             : await CountFromStoreAsync(start, end, scope, cancellationToken);
     }
@@ -125,9 +129,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
         var split = RangeSplit.Of(start, end);
         if (!split.HasWholeHours)
             return await ScanByStatusAsync(start, end, scope, cancellationToken); // the counts have nothing to add
-        object At(long ms) => sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(ms));
-        var range = new SplitRangeParameters(At(split.Start), At(split.HeadEnd), At(split.TailStart), At(split.End),
-            split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
+        var range = sql.Split(split);
         // A report: it may be read from a readable secondary, as Rocket.Chat reads its reports.
         return await store.QueryAsync(forReports: true, connection => connection.QuerySingleAsync<StatusCounts>(scope.IsRestricted
             ? store.Command(sql.CountByStatusRestricted, new RestrictedSplitRangeParameters(range, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
@@ -135,14 +137,11 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     }
 
     // For a caller who sees every room: the whole days and hours from the status totals in memory, the partial hours from
-    // the edge hours' rooms, all at one store version; null when memory does not hold them at the store's version.
-    private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, CancellationToken cancellationToken)
-    {
-        var version = await versions.ReadAsync(cancellationToken);
-        return totals.At(version)?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
+    // the edge hours' rooms, all at one store version; null when memory does not hold them at that version.
+    private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, long version, CancellationToken cancellationToken) =>
+        totals.At(version)?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
             ? status.WholePeriods(split) + inMemory.Statuses()
             : null;
-    }
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
     public async Task<StatusCounts> ScanByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)

@@ -73,6 +73,17 @@ public abstract class SqlDialect
     /// <summary>How an instant is sent and stored.</summary>
     public abstract object Instant(DateTimeOffset value);
 
+    /// <summary>The same for an instant in Unix milliseconds.</summary>
+    public object Instant(long unixMilliseconds) => Instant(DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds));
+
+    /// <summary>One period (an hour, a day: the period-th since the Unix epoch) as a range of instants.</summary>
+    public RangeParameters Period(long period, long periodMilliseconds) =>
+        new(Instant(period * periodMilliseconds), Instant((period + 1) * periodMilliseconds));
+
+    /// <summary>A split range as its statements take it.</summary>
+    public SplitRangeParameters Split(RangeSplit split) => new(Instant(split.Start), Instant(split.HeadEnd), Instant(split.TailStart),
+        Instant(split.End), split.FirstHour, split.HeadHourEnd, split.TailHourStart, split.EndHour, split.FirstDay, split.EndDay);
+
     /// <summary>
     /// Counts per status of omnichannel rooms with Start &lt;= ts &lt; End: the whole days from room_counts, the whole
     /// hours around them from room_counts_hourly, the partial hours at the edges from rooms.

@@ -66,10 +66,9 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
             var name = raw.sqlite3_column_name(_statement, i).utf8_to_string();
             var property = typeof(TRow).GetProperty(name)
                 ?? throw new InvalidOperationException($"The query's column {name} is no property of {typeof(TRow).Name}.");
-            var method = typeof(SqliteRowReader<TParameters, TRow>).GetMethod(property.PropertyType == typeof(long) ? nameof(Int64) : nameof(Text),
-                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-            if (property.PropertyType != typeof(long) && property.PropertyType != typeof(string))
-                throw new NotSupportedException($"{typeof(TRow).Name}.{name}: no SQLite reading for {property.PropertyType}");
+            var read = property.PropertyType == typeof(long) ? nameof(Int64) : property.PropertyType == typeof(string) ? nameof(Text)
+                : throw new NotSupportedException($"{typeof(TRow).Name}.{name}: no SQLite reading for {property.PropertyType}");
+            var method = typeof(SqliteRowReader<TParameters, TRow>).GetMethod(read, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
             reads.Add(Expression.Assign(Expression.Property(row, property), Expression.Call(method, statement, Expression.Constant(i))));
         }
         return Expression.Lambda<Action<sqlite3_stmt, TRow>>(Expression.Block(reads), statement, row).Compile();

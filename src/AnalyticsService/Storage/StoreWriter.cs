@@ -161,8 +161,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         foreach (var day in _roomDays.Order())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rooms = reader.Read(new RangeParameters(Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds(day * RangeSplit.DayMilliseconds)),
-                Sql.Instant(DateTimeOffset.FromUnixTimeMilliseconds((day + 1) * RangeSplit.DayMilliseconds))));
+            var rooms = reader.Read(Sql.Period(day, RangeSplit.DayMilliseconds));
             Count(rooms);
             await WriteCountChangesAsync(cancellationToken); // the day's cells, days and hours, are complete
         }
