@@ -14,13 +14,15 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly Action<sqlite3_stmt, TParameters> _bind;
-    private readonly Action<sqlite3_stmt, TRow> _read;
+    private readonly nint _pointer;
+    private readonly Action<nint, TParameters> _bind;
+    private readonly Action<nint, TRow> _read;
 
     public SqliteRowReader(SqliteConnection connection, string sql)
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _pointer = _statement.DangerousGetHandle();
         _bind = SqliteBinder<TParameters>.For(_statement);
         _read = Reader();
     }
@@ -29,21 +31,21 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
     public List<TRow> Read(TParameters parameters)
     {
         var rows = new List<TRow>();
-        _bind(_statement, parameters);
+        _bind(_pointer, parameters);
         try
         {
             int result;
-            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            while ((result = SqliteNative.Step(_pointer)) == raw.SQLITE_ROW)
             {
                 var row = new TRow();
-                _read(_statement, row);
+                _read(_pointer, row);
                 rows.Add(row);
             }
             Check(result);
         }
         finally
         {
-            raw.sqlite3_reset(_statement);
+            SqliteNative.Reset(_pointer);
         }
         return rows;
     }
@@ -56,9 +58,9 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
             SqliteException.ThrowExceptionForRC(result, _db);
     }
 
-    private Action<sqlite3_stmt, TRow> Reader()
+    private Action<nint, TRow> Reader()
     {
-        var statement = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+        var statement = Expression.Parameter(typeof(nint), "statement");
         var row = Expression.Parameter(typeof(TRow), "row");
         var reads = new List<Expression>();
         for (var i = 0; i < raw.sqlite3_column_count(_statement); i++)
@@ -71,11 +73,10 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
             var method = typeof(SqliteRowReader<TParameters, TRow>).GetMethod(read, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
             reads.Add(Expression.Assign(Expression.Property(row, property), Expression.Call(method, statement, Expression.Constant(i))));
         }
-        return Expression.Lambda<Action<sqlite3_stmt, TRow>>(Expression.Block(reads), statement, row).Compile();
+        return Expression.Lambda<Action<nint, TRow>>(Expression.Block(reads), statement, row).Compile();
     }
 
-    private static long Int64(sqlite3_stmt statement, int column) => raw.sqlite3_column_int64(statement, column);
+    private static long Int64(nint statement, int column) => SqliteNative.ColumnInt64(statement, column);
 
-    private static string? Text(sqlite3_stmt statement, int column) =>
-        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(statement, column).utf8_to_string();
+    private static string? Text(nint statement, int column) => SqliteNative.ColumnText(statement, column);
 }

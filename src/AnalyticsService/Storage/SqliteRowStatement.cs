@@ -15,12 +15,14 @@ public sealed class SqliteRowStatement<T> : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly Action<sqlite3_stmt, T> _bind;
+    private readonly nint _pointer;
+    private readonly Action<nint, T> _bind;
 
     public SqliteRowStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _pointer = _statement.DangerousGetHandle();
         _bind = SqliteBinder<T>.For(_statement);
     }
 
@@ -29,9 +31,9 @@ public sealed class SqliteRowStatement<T> : IDisposable
     {
         foreach (var row in rows)
         {
-            _bind(_statement, row);
-            var result = raw.sqlite3_step(_statement);
-            raw.sqlite3_reset(_statement);
+            _bind(_pointer, row);
+            var result = SqliteNative.Step(_pointer);
+            SqliteNative.Reset(_pointer);
             if (result != raw.SQLITE_DONE)
                 Check(result);
         }
@@ -52,9 +54,9 @@ public sealed class SqliteRowStatement<T> : IDisposable
 /// </summary>
 internal static class SqliteBinder<T>
 {
-    public static Action<sqlite3_stmt, T> For(sqlite3_stmt statement)
+    public static Action<nint, T> For(sqlite3_stmt statement)
     {
-        var target = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+        var target = Expression.Parameter(typeof(nint), "statement");
         var row = Expression.Parameter(typeof(T), "row");
         var binds = new List<Expression>();
         foreach (var property in typeof(T).GetProperties())
@@ -62,32 +64,32 @@ internal static class SqliteBinder<T>
             var index = raw.sqlite3_bind_parameter_index(statement, "@" + property.Name);
             if (index == 0)
                 continue; // a property the statement does not use
-            var method = typeof(SqliteBinder<T>).GetMethod(nameof(Bind), [typeof(sqlite3_stmt), typeof(int), property.PropertyType])
+            var method = typeof(SqliteBinder<T>).GetMethod(nameof(Bind), [typeof(nint), typeof(int), property.PropertyType])
                 ?? throw new NotSupportedException($"{typeof(T).Name}.{property.Name}: no SQLite binding for {property.PropertyType}");
             binds.Add(Expression.Call(method, target, Expression.Constant(index), Expression.Property(row, property)));
         }
         if (binds.Count != raw.sqlite3_bind_parameter_count(statement))
             throw new InvalidOperationException($"A statement for {typeof(T).Name} names a parameter that is not one of its properties.");
-        return Expression.Lambda<Action<sqlite3_stmt, T>>(binds.Count == 0 ? Expression.Empty() : Expression.Block(binds), target, row).Compile();
+        return Expression.Lambda<Action<nint, T>>(binds.Count == 0 ? Expression.Empty() : Expression.Block(binds), target, row).Compile();
     }
 
-    public static void Bind(sqlite3_stmt s, int i, long value) => raw.sqlite3_bind_int64(s, i, value);
-    public static void Bind(sqlite3_stmt s, int i, int value) => raw.sqlite3_bind_int64(s, i, value);
-    public static void Bind(sqlite3_stmt s, int i, byte value) => raw.sqlite3_bind_int64(s, i, value);
-    public static void Bind(sqlite3_stmt s, int i, bool value) => raw.sqlite3_bind_int64(s, i, value ? 1 : 0);
-    public static void Bind(sqlite3_stmt s, int i, double value) => raw.sqlite3_bind_double(s, i, value);
+    public static void Bind(nint s, int i, long value) => SqliteNative.BindInt64(s, i, value);
+    public static void Bind(nint s, int i, int value) => SqliteNative.BindInt64(s, i, value);
+    public static void Bind(nint s, int i, byte value) => SqliteNative.BindInt64(s, i, value);
+    public static void Bind(nint s, int i, bool value) => SqliteNative.BindInt64(s, i, value ? 1 : 0);
+    public static void Bind(nint s, int i, double value) => SqliteNative.BindDouble(s, i, value);
 
-    public static void Bind(sqlite3_stmt s, int i, long? value)
+    public static void Bind(nint s, int i, long? value)
     {
-        if (value is { } v) raw.sqlite3_bind_int64(s, i, v);
-        else raw.sqlite3_bind_null(s, i);
+        if (value is { } v) SqliteNative.BindInt64(s, i, v);
+        else SqliteNative.BindNull(s, i);
     }
 
-    public static void Bind(sqlite3_stmt s, int i, object? value)
+    public static void Bind(nint s, int i, object? value)
     {
         switch (value)
         {
-            case null: raw.sqlite3_bind_null(s, i); break;
+            case null: SqliteNative.BindNull(s, i); break;
             case long v: Bind(s, i, v); break;
             case int v: Bind(s, i, v); break;
             case string v: Bind(s, i, v); break;
@@ -96,22 +98,22 @@ internal static class SqliteBinder<T>
         }
     }
 
-    public static void Bind(sqlite3_stmt s, int i, double? value)
+    public static void Bind(nint s, int i, double? value)
     {
-        if (value is { } v) raw.sqlite3_bind_double(s, i, v);
-        else raw.sqlite3_bind_null(s, i);
+        if (value is { } v) SqliteNative.BindDouble(s, i, v);
+        else SqliteNative.BindNull(s, i);
     }
 
     // UTF-8 through a stack buffer for the short strings rows hold; SQLite copies the bytes (SQLITE_TRANSIENT).
-    public static void Bind(sqlite3_stmt s, int i, string? value)
+    public static void Bind(nint s, int i, string? value)
     {
         if (value is null)
         {
-            raw.sqlite3_bind_null(s, i);
+            SqliteNative.BindNull(s, i);
             return;
         }
         var most = Encoding.UTF8.GetMaxByteCount(value.Length);
         Span<byte> utf8 = most <= 512 ? stackalloc byte[512] : new byte[most];
-        raw.sqlite3_bind_text(s, i, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+        SqliteNative.BindText(s, i, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
     }
 }
