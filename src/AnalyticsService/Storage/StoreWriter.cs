@@ -93,7 +93,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var rows = rooms.Select(RoomRow.Of).ToList();
         if (rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != rows.Count)
             rows = rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var stored = (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(rows.Select(r => r.Id)), transaction, cancellationToken))).AsList();
+        var mayBeStored = countAtCommit ? rows.Where(r => _writtenIdHashes.Contains(IdHash(r.Id))).ToList() : rows;
+        var stored = mayBeStored.Count == 0 ? []
+            : (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(mayBeStored.Select(r => r.Id)), transaction, cancellationToken))).AsList();
         var storedIds = stored.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var kept = rows.Where(r => r.T == "l").ToList();
         var removed = rows.Where(r => r.T != "l" && storedIds.Contains(r.Id)).Select(r => r.Id).ToList();
@@ -104,7 +106,10 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         if (countAtCommit)
         {
             foreach (var room in kept)
+            {
                 _roomDays.Add(RangeSplit.PeriodOf(room.Ts, RangeSplit.DayMilliseconds));
+                _writtenIdHashes.Add(IdHash(room.Id));
+            }
         }
         else
         {
@@ -148,6 +153,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     // lock since it began (OneWriterAtATime), so that the rooms it counts are its own.
     private bool? _countsAtCommit;
     private readonly HashSet<long> _roomDays = []; // the days of the rooms it wrote (one far from the others adds one day, not a span)
+
+    // Such a session's rooms can only be stored when it wrote them itself: only the ids whose hash it wrote are looked up
+    // (a million rooms: 3.2 s of lookups, each of which found nothing). A hash shared by two ids costs a lookup, never a
+    // wrong answer.
+    private readonly HashSet<int> _writtenIdHashes = [];
+
+    private static int IdHash(string id) => string.GetHashCode(id, StringComparison.Ordinal);
 
     private async Task<bool> CountsAtCommitAsync(CancellationToken cancellationToken) =>
         _countsAtCommit ??= Sql.OneWriterAtATime
