@@ -31,7 +31,7 @@ public sealed class TelemetryTests
                 foreach (var tag in point.Tags)
                     pointTags[tag.Key] = tag.Value;
                 if (tags.All(t => Equals(pointTags.GetValueOrDefault(t.Key), t.Value)))
-                    sum += point.GetSumLong();
+                    sum += metric.MetricType == MetricType.Histogram ? point.GetHistogramCount() : point.GetSumLong();
             }
         }
         return sum;
@@ -53,15 +53,17 @@ public sealed class TelemetryTests
         Assert.Equal(400, (await client.SendAsync(manager.Get("/api/v1/livechat/analytics/dashboards/conversations-by-tags?start=x&end=y")).ReadAsync()).Status);
         observed.Services.GetRequiredService<MeterProvider>().ForceFlush();
 
-        Assert.Equal(2, Sum(exported, "analytics.calls", ("report", "GetConversationsByStatus"), ("outcome", "OK")));
-        Assert.Equal(1, Sum(exported, "analytics.calls", ("report", "GetConversationsByStatus"), ("outcome", "Unauthenticated")));
-        Assert.Equal(1, Sum(exported, "analytics.calls", ("report", "GetConversationsByTags"), ("outcome", "InvalidArgument")));
+        // Calls are counted by the duration histogram alone.
+        Assert.Equal(2, Sum(exported, "analytics.call.duration", ("report", "GetConversationsByStatus"), ("outcome", "OK")));
+        Assert.Equal(1, Sum(exported, "analytics.call.duration", ("report", "GetConversationsByStatus"), ("outcome", "Unauthenticated")));
+        Assert.Equal(1, Sum(exported, "analytics.call.duration", ("report", "GetConversationsByTags"), ("outcome", "InvalidArgument")));
         Assert.Equal((1, 1), (Sum(exported, "analytics.answers", ("source", "store")), Sum(exported, "analytics.answers", ("source", "memory"))));
 
         var (status, contentType, scraped) = await client.GetAsync("/metrics").ReadAsync();
         Assert.Equal(200, status);
         Assert.StartsWith("text/plain", contentType);
-        Assert.Contains("analytics_calls_total{", scraped);
+        Assert.Contains("analytics_call_duration_seconds_count{", scraped);
+        Assert.DoesNotContain("analytics_calls_total", scraped);
         Assert.Contains("outcome=\"Unauthenticated\"", scraped);
         Assert.Contains("analytics_call_duration_seconds_bucket{", scraped);
     }

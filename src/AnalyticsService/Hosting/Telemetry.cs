@@ -27,7 +27,6 @@ public sealed class AnalyticsMetrics : IDisposable
     public const string MeterName = "Analytics";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _calls;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _answers;
     private readonly Counter<long> _versionReads;
@@ -38,8 +37,8 @@ public sealed class AnalyticsMetrics : IDisposable
     public AnalyticsMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
-        _calls = _meter.CreateCounter<long>("analytics.calls", "{call}", "Calls per report (rpc) and outcome (gRPC status code).");
-        _duration = _meter.CreateHistogram<double>("analytics.call.duration", "s", "How long calls took, per report and outcome.");
+        // The calls are counted by this histogram alone (its count: analytics_call_duration_seconds_count in Prometheus).
+        _duration = _meter.CreateHistogram<double>("analytics.call.duration", "s", "Calls per report (rpc) and outcome (gRPC status code), and how long they took.");
         _answers = _meter.CreateCounter<long>("analytics.answers", "{answer}", "Answers served from memory (kept, still current) or read from the store.");
         _versionReads = _meter.CreateCounter<long>("analytics.store_version.reads", "{read}", "Reads of the store version (to know whether kept answers still hold).");
         _rowsImported = _meter.CreateCounter<long>("analytics.rows.imported", "{row}", "Documents written to the store by import, per collection.");
@@ -48,12 +47,8 @@ public sealed class AnalyticsMetrics : IDisposable
             "s", "Now minus the time of the newest change applied from MongoDB.");
     }
 
-    public void Call(string report, string outcome, TimeSpan duration)
-    {
-        var tags = new TagList { { "report", report }, { "outcome", outcome } };
-        _calls.Add(1, tags);
-        _duration.Record(duration.TotalSeconds, tags);
-    }
+    public void Call(string report, string outcome, TimeSpan duration) =>
+        _duration.Record(duration.TotalSeconds, new TagList { { "report", report }, { "outcome", outcome } });
 
     public void Answer(bool fromMemory) => _answers.Add(1, new KeyValuePair<string, object?>("source", fromMemory ? "memory" : "store"));
 
