@@ -89,13 +89,16 @@ public abstract class ExportCollection<T> : ExportCollection
     }
 }
 
-public sealed class Rooms : ExportCollection<RoomRecord>
+// Rooms are batched in their stored form, made as they are read: on the reading thread, beside the writing one.
+public sealed class Rooms : ExportCollection<RoomRow>
 {
     public override string FileName => ExportFiles.Rooms;
 
     // A room of another type is read no further: it is not kept, and removes a stored room of its id (WriteSession).
     // The status inputs keep what MongoDB's truthiness needs (docs/behaviour.md, "Status").
-    protected override RoomRecord? Read(JsonElement d)
+    protected override RoomRow? Read(JsonElement d) => RoomRow.Of(Record(d));
+
+    private static RoomRecord Record(JsonElement d)
     {
         var id = d.RequiredId();
         var type = d.OptionalString("t") ?? "";
@@ -147,10 +150,10 @@ public sealed class Rooms : ExportCollection<RoomRecord>
         }).ToArray();
     }
 
-    protected override string IdOf(RoomRecord record) => record.Id;
+    protected override string IdOf(RoomRow row) => row.Id;
 
-    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<RoomRecord> batch, CancellationToken cancellationToken) =>
-        session.UpsertRoomsAsync(batch, cancellationToken);
+    protected override Task<UpsertCounts> WriteAsync(WriteSession session, IReadOnlyList<RoomRow> batch, CancellationToken cancellationToken) =>
+        session.UpsertRoomRowsAsync(batch, cancellationToken);
 }
 
 public sealed class Users : ExportCollection<UserRecord>

@@ -86,11 +86,15 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     /// rooms are written. The store keeps omnichannel rooms only: a room of another type is not stored, and removes
     /// the stored room of its id (a room that stopped being omnichannel stops counting).
     /// </summary>
-    public async Task<UpsertCounts> UpsertRoomsAsync(IReadOnlyList<RoomRecord> rooms, CancellationToken cancellationToken)
+    public Task<UpsertCounts> UpsertRoomsAsync(IReadOnlyList<RoomRecord> rooms, CancellationToken cancellationToken) =>
+        UpsertRoomRowsAsync(rooms.Select(RoomRow.Of).ToList(), cancellationToken);
+
+    /// <summary>The same for rooms already in their stored form (an import makes them on its reading thread).</summary>
+    public async Task<UpsertCounts> UpsertRoomRowsAsync(IReadOnlyList<RoomRow> rooms, CancellationToken cancellationToken)
     {
         var countAtCommit = await CountsAtCommitAsync(cancellationToken); // asked before the first write
         // The last document of an id wins, as in MongoDB; each room must enter the counts once.
-        var rows = rooms.Select(RoomRow.Of).ToList();
+        var rows = rooms as List<RoomRow> ?? rooms.ToList();
         if (rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != rows.Count)
             rows = rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var mayBeStored = countAtCommit ? rows.Where(r => _writtenIdHashes.Contains(IdHash(r.Id))).ToList() : rows;
