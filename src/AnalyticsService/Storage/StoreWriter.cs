@@ -97,7 +97,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         var rows = rooms as List<RoomRow> ?? rooms.ToList();
         if (rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != rows.Count)
             rows = rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var mayBeStored = countAtCommit ? rows.Where(r => _writtenIdHashes.Contains(IdHash(r.Id))).ToList() : rows;
+        var mayBeStored = countAtCommit ? rows.Where(r => _writtenIds?.MayContain(r.Id) == true).ToList() : rows;
         var stored = mayBeStored.Count == 0 ? []
             : (await connection.QueryAsync<StoredRoom>(store.Command(Sql.StoredRooms, Ids(mayBeStored.Select(r => r.Id)), transaction, cancellationToken))).AsList();
         var storedIds = stored.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
@@ -112,7 +112,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             foreach (var room in kept)
             {
                 _roomDays.Add(RangeSplit.PeriodOf(room.Ts, RangeSplit.DayMilliseconds));
-                _writtenIdHashes.Add(IdHash(room.Id));
+                (_writtenIds ??= new()).Add(room.Id);
             }
         }
         else
@@ -158,12 +158,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     private bool? _countsAtCommit;
     private readonly HashSet<long> _roomDays = []; // the days of the rooms it wrote (one far from the others adds one day, not a span)
 
-    // Such a session's rooms can only be stored when it wrote them itself: only the ids whose hash it wrote are looked up
-    // (a million rooms: 3.2 s of lookups, each of which found nothing). A hash shared by two ids costs a lookup, never a
-    // wrong answer.
-    private readonly HashSet<int> _writtenIdHashes = [];
-
-    private static int IdHash(string id) => string.GetHashCode(id, StringComparison.Ordinal);
+    // Such a session's rooms can only be stored when it wrote them itself: only the ids it may have written are looked up
+    // (a million rooms: 3.2 s of lookups, each of which found nothing).
+    private WrittenIds? _writtenIds;
 
     private async Task<bool> CountsAtCommitAsync(CancellationToken cancellationToken) =>
         _countsAtCommit ??= Sql.OneWriterAtATime
