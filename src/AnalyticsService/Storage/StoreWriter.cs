@@ -351,13 +351,13 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     /// </summary>
     public Task CountStoredRoomsIntoReportCellsAsync(CancellationToken cancellationToken) =>
         CountStoredRoomsAsync(room => Array.ForEach(_reportChanges, c => c.Changes.Add(room)), () => _reportChanges.Sum(c => c.Changes.Cells),
-            WriteReportChangesAsync, cancellationToken);
+            cancellationToken);
 
     /// <summary>The same into source_counts: how migration 11 fills it.</summary>
     public Task CountStoredRoomsIntoSourceCellsAsync(CancellationToken cancellationToken) =>
-        CountStoredRoomsAsync(_sourceChanges.Add, () => _sourceChanges.Cells, WriteSourceChangesAsync, cancellationToken);
+        CountStoredRoomsAsync(_sourceChanges.Add, () => _sourceChanges.Cells, cancellationToken);
 
-    private async Task CountStoredRoomsAsync(Action<StoredRoom> add, Func<int> pending, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    private async Task CountStoredRoomsAsync(Action<StoredRoom> add, Func<int> pending, CancellationToken cancellationToken)
     {
         var after = "";
         while (true)
@@ -369,9 +369,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             page.ForEach(add);
             after = page[^1].Id;
             if (pending() > MaxPendingCells)
-                await write(cancellationToken);
+                await WriteCountChangesAsync(cancellationToken); // only the cells counted into have changes to write
         }
-        await write(cancellationToken);
+        await WriteCountChangesAsync(cancellationToken);
         ReleaseStatements(); // the migrator owns the connection and transaction, and keeps using them
     }
 
@@ -381,15 +381,6 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             statement.Dispose();
         _prepared.Clear();
     }
-
-    private async Task WriteReportChangesAsync(CancellationToken cancellationToken)
-    {
-        foreach (var (statement, changes) in _reportChanges)
-            await ExecuteAsync(statement, changes.TakeRows(), cancellationToken);
-    }
-
-    private Task WriteSourceChangesAsync(CancellationToken cancellationToken) =>
-        ExecuteAsync(Sql.AddToSourceCounts, _sourceChanges.TakeRows(), cancellationToken);
 
     /// <summary>The cells of every counts table with pending changes, taken: the changes are no longer pending.</summary>
     private sealed record CellChanges(List<ReportCountDeltaRow>[] Reports, List<SourceCountDeltaRow> Sources, List<CountDeltaRow>[] Status);
