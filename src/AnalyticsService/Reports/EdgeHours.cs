@@ -62,15 +62,19 @@ public readonly record struct RangeEdges(RangeSplit Split, HourRooms? Head, Hour
 
 /// <summary>
 /// One hour's omnichannel rooms at one store version, in ts order: their ts with the running count of each status before
-/// each room, and per report each cell a room counts in with the room's ts.
+/// each room, and per report each cell a room counts in with the room's ts and the number of its key among the hour's.
 /// </summary>
 public sealed class HourRooms
 {
     private readonly long[] _ts;
     private readonly StatusCounts[] _statusBefore; // [i]: the statuses of the rooms before the i-th
-    private readonly Dictionary<ReportDimension, (long[] Ts, ReportKey[] Keys)> _cells;
+    private readonly ReportCellsOfHour?[] _cells; // by ReportDimension
 
-    private HourRooms(long version, long[] ts, StatusCounts[] statusBefore, Dictionary<ReportDimension, (long[] Ts, ReportKey[] Keys)> cells) =>
+    // A partial hour is counted per key number in an array, then each key counted once into the answer: a dictionary
+    // increment per cell (hashing its key's text) was most of a new range's own cost at ten million rooms.
+    private sealed record ReportCellsOfHour(long[] Ts, int[] KeyNumbers, ReportKey[] Keys);
+
+    private HourRooms(long version, long[] ts, StatusCounts[] statusBefore, ReportCellsOfHour?[] cells) =>
         (Version, _ts, _statusBefore, _cells) = (version, ts, statusBefore, cells);
 
     public long Version { get; }
@@ -80,9 +84,10 @@ public sealed class HourRooms
         var ts = new long[rooms.Count];
         var statusBefore = new StatusCounts[rooms.Count + 1];
         statusBefore[0] = StatusCounts.None;
-        var cells = new Dictionary<ReportDimension, (List<long> Ts, List<ReportKey> Keys)>();
-        foreach (var report in Enum.GetValues<ReportDimension>())
-            cells[report] = ([], []);
+        var reports = Enum.GetValues<ReportDimension>();
+        var cells = new (List<long> Ts, List<int> KeyNumbers, Dictionary<ReportKey, int> Numbers)[(int)reports.Max() + 1];
+        foreach (var report in reports)
+            cells[(int)report] = ([], [], []);
         for (var i = 0; i < rooms.Count; i++) // in ts order, so each report's list is too
         {
             var room = rooms[i];
@@ -90,12 +95,16 @@ public sealed class HourRooms
             statusBefore[i + 1] = statusBefore[i] + new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed);
             ReportKey.ForEach(room.KeySource, (report, key) =>
             {
-                var (cellTs, keys) = cells[report];
+                var (cellTs, keyNumbers, numbers) = cells[(int)report];
+                ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, key, out var known);
+                if (!known)
+                    number = numbers.Count - 1;
                 cellTs.Add(room.TsMs);
-                keys.Add(key);
+                keyNumbers.Add(number);
             });
         }
-        return new(version, ts, statusBefore, cells.ToDictionary(c => c.Key, c => (c.Value.Ts.ToArray(), c.Value.Keys.ToArray())));
+        return new(version, ts, statusBefore, Array.ConvertAll(cells, c => c.Ts is null ? null
+            : new ReportCellsOfHour(c.Ts.ToArray(), c.KeyNumbers.ToArray(), c.Numbers.OrderBy(n => n.Value).Select(n => n.Key).ToArray())));
     }
 
     /// <summary>The statuses of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour).</summary>
@@ -108,9 +117,18 @@ public sealed class HourRooms
     /// <summary>Adds the cells of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour) to a report's cells.</summary>
     internal void AddCells(ReportDimension report, long from, long to, Dictionary<ReportKey, long> cells)
     {
-        var (ts, keys) = _cells[report];
-        for (var i = FirstAtOrAfter(ts, from); i < ts.Length && ts[i] < to; i++)
-            CollectionsMarshal.GetValueRefOrAddDefault(cells, keys[i], out _) += 1;
+        var (ts, keyNumbers, keys) = _cells[(int)report]!;
+        var (first, end) = (FirstAtOrAfter(ts, from), FirstAtOrAfter(ts, to));
+        if (first >= end)
+            return;
+        Span<int> counts = keys.Length <= 1024 ? stackalloc int[keys.Length] : new int[keys.Length]; // zeroed
+        foreach (var number in keyNumbers.AsSpan(first, end - first))
+            counts[number]++;
+        for (var k = 0; k < counts.Length; k++)
+        {
+            if (counts[k] != 0)
+                CollectionsMarshal.GetValueRefOrAddDefault(cells, keys[k], out _) += counts[k];
+        }
     }
 
     private static int FirstAtOrAfter(long[] ts, long value)
