@@ -10,20 +10,14 @@ namespace AnalyticsService.Storage;
 /// loop: a million rooms read back a day at a time took 6.1 s through Dapper, where SQLite itself reads them in 0.8 s
 /// (docs/performance.md, "Import").
 /// </summary>
-public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow : new()
+public sealed class SqliteRowReader<TParameters, TRow> : SqlitePreparedStatement where TRow : new()
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-    private readonly nint _pointer;
     private readonly Action<nint, TParameters> _bind;
     private readonly Action<nint, TRow> _read;
 
-    public SqliteRowReader(SqliteConnection connection, string sql)
+    public SqliteRowReader(SqliteConnection connection, string sql) : base(connection, sql)
     {
-        _db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
-        _pointer = _statement.DangerousGetHandle();
-        _bind = SqliteBinder<TParameters>.For(_statement);
+        _bind = SqliteBinder<TParameters>.For(Statement);
         _read = Reader();
     }
 
@@ -31,31 +25,23 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
     public List<TRow> Read(TParameters parameters)
     {
         var rows = new List<TRow>();
-        _bind(_pointer, parameters);
+        _bind(Pointer, parameters);
         try
         {
             int result;
-            while ((result = SqliteNative.Step(_pointer)) == raw.SQLITE_ROW)
+            while ((result = SqliteNative.Step(Pointer)) == raw.SQLITE_ROW)
             {
                 var row = new TRow();
-                _read(_pointer, row);
+                _read(Pointer, row);
                 rows.Add(row);
             }
             Check(result);
         }
         finally
         {
-            SqliteNative.Reset(_pointer);
+            SqliteNative.Reset(Pointer);
         }
         return rows;
-    }
-
-    public void Dispose() => _statement.Dispose();
-
-    private void Check(int result)
-    {
-        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
-            SqliteException.ThrowExceptionForRC(result, _db);
     }
 
     private Action<nint, TRow> Reader()
@@ -63,9 +49,9 @@ public sealed class SqliteRowReader<TParameters, TRow> : IDisposable where TRow 
         var statement = Expression.Parameter(typeof(nint), "statement");
         var row = Expression.Parameter(typeof(TRow), "row");
         var reads = new List<Expression>();
-        for (var i = 0; i < raw.sqlite3_column_count(_statement); i++)
+        for (var i = 0; i < raw.sqlite3_column_count(Statement); i++)
         {
-            var name = raw.sqlite3_column_name(_statement, i).utf8_to_string();
+            var name = raw.sqlite3_column_name(Statement, i).utf8_to_string();
             var property = typeof(TRow).GetProperty(name)
                 ?? throw new InvalidOperationException($"The query's column {name} is no property of {typeof(TRow).Name}.");
             var read = property.PropertyType == typeof(long) ? nameof(Int64) : property.PropertyType == typeof(string) ? nameof(Text)

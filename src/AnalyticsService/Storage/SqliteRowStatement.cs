@@ -11,37 +11,50 @@ namespace AnalyticsService.Storage;
 /// looks every parameter up by name on every run (a linear search of the statement's names, so a room's 25 parameters
 /// cost some 300 string compares) and wraps each call: that was most of an import's writing (docs/performance.md, "Import").
 /// </summary>
-public sealed class SqliteRowStatement<T> : IDisposable
+public sealed class SqliteRowStatement<T> : SqlitePreparedStatement
 {
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-    private readonly nint _pointer;
     private readonly Action<nint, T> _bind;
 
-    public SqliteRowStatement(SqliteConnection connection, string sql)
-    {
-        _db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
-        _pointer = _statement.DangerousGetHandle();
-        _bind = SqliteBinder<T>.For(_statement);
-    }
+    public SqliteRowStatement(SqliteConnection connection, string sql) : base(connection, sql) => _bind = SqliteBinder<T>.For(Statement);
 
     /// <summary>Runs the statement once per row, in the connection's open transaction.</summary>
     public void Run(List<T> rows)
     {
         foreach (var row in rows)
         {
-            _bind(_pointer, row);
-            var result = SqliteNative.Step(_pointer);
-            SqliteNative.Reset(_pointer);
+            _bind(Pointer, row);
+            var result = SqliteNative.Step(Pointer);
+            SqliteNative.Reset(Pointer);
             if (result != raw.SQLITE_DONE)
                 Check(result);
         }
     }
+}
 
-    public void Dispose() => _statement.Dispose();
+/// <summary>
+/// A statement prepared through SQLitePCLRaw, which owns it until disposed, and used through its raw pointer
+/// (<see cref="SqliteNative"/>): what <see cref="SqliteRowStatement{T}"/> and <see cref="SqliteRowReader{TParameters, TRow}"/> share.
+/// </summary>
+public abstract class SqlitePreparedStatement : IDisposable
+{
+    private readonly sqlite3 _db;
 
-    private void Check(int result)
+    protected SqlitePreparedStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
+        Statement = statement;
+        Pointer = statement.DangerousGetHandle();
+    }
+
+    protected sqlite3_stmt Statement { get; }
+
+    protected nint Pointer { get; }
+
+    public void Dispose() => Statement.Dispose();
+
+    /// <summary>Throws SQLite's error for a result that is neither OK nor DONE.</summary>
+    protected void Check(int result)
     {
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
             SqliteException.ThrowExceptionForRC(result, _db);
