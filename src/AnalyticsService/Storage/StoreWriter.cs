@@ -118,7 +118,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
         else
         {
             Recount(stored, kept);
-            if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Sum(c => c.Changes.Cells) + _sourceChanges.Cells > MaxPendingCells)
+            if (_countChanges.Sum(c => c.Changes.Cells) + _reportChanges.Cells + _sourceChanges.Cells > MaxPendingCells)
                 await WriteCountChangesAsync(cancellationToken);
         }
         var updated = kept.Count(r => storedIds.Contains(r.Id));
@@ -213,11 +213,8 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             leaving.ForEach(changes.Remove);
             entering.ForEach(changes.Add);
         }
-        foreach (var (_, changes) in _reportChanges)
-        {
-            leaving.ForEach(changes.Remove);
-            entering.ForEach(changes.Add);
-        }
+        leaving.ForEach(_reportChanges.Remove);
+        entering.ForEach(_reportChanges.Add);
         leaving.ForEach(_sourceChanges.Remove);
         entering.ForEach(_sourceChanges.Add);
     }
@@ -227,8 +224,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     {
         foreach (var (_, _, changes) in _countChanges)
             rooms.ForEach(changes.Add);
-        foreach (var (_, changes) in _reportChanges)
-            rooms.ForEach(changes.Add);
+        rooms.ForEach(_reportChanges.Add);
         rooms.ForEach(_sourceChanges.Add);
     }
 
@@ -336,11 +332,8 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     private const int MaxPendingCells = 200_000;
 
     // The same for the other four reports' cells (report_counts, report_counts_hourly).
-    private readonly (BatchStatement<ReportCountDeltaRow> Statement, ReportCountChanges Changes)[] _reportChanges =
-    [
-        (store.Dialect.AddToReportCounts, new ReportCountChanges(RangeSplit.DayMilliseconds)),
-        (store.Dialect.AddToHourlyReportCounts, new ReportCountChanges(RangeSplit.HourMilliseconds)),
-    ];
+    private readonly ReportCountChanges _reportChanges = new(RangeSplit.DayMilliseconds, RangeSplit.HourMilliseconds);
+    private readonly BatchStatement<ReportCountDeltaRow>[] _reportStatements = [store.Dialect.AddToReportCounts, store.Dialect.AddToHourlyReportCounts];
 
     // The by-source cells per department of restricted callers (source_counts), by day only.
     private readonly SourceCountChanges _sourceChanges = new();
@@ -350,8 +343,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     /// report_counts for a store made before it, in that migration's transaction.
     /// </summary>
     public Task CountStoredRoomsIntoReportCellsAsync(CancellationToken cancellationToken) =>
-        CountStoredRoomsAsync(room => Array.ForEach(_reportChanges, c => c.Changes.Add(room)), () => _reportChanges.Sum(c => c.Changes.Cells),
-            cancellationToken);
+        CountStoredRoomsAsync(_reportChanges.Add, () => _reportChanges.Cells, cancellationToken);
 
     /// <summary>The same into source_counts: how migration 11 fills it.</summary>
     public Task CountStoredRoomsIntoSourceCellsAsync(CancellationToken cancellationToken) =>
@@ -386,12 +378,12 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     private sealed record CellChanges(List<ReportCountDeltaRow>[] Reports, List<SourceCountDeltaRow> Sources, List<CountDeltaRow>[] Status);
 
     private CellChanges TakeCountChanges() => new(
-        Array.ConvertAll(_reportChanges, c => c.Changes.TakeRows()), _sourceChanges.TakeRows(), Array.ConvertAll(_countChanges, c => c.Changes.TakeRows()));
+        [.. _reportStatements.Select((_, period) => _reportChanges.TakeRows(period))], _sourceChanges.TakeRows(), Array.ConvertAll(_countChanges, c => c.Changes.TakeRows()));
 
     private async Task WriteAsync(CellChanges cells, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < _reportChanges.Length; i++)
-            await ExecuteAsync(_reportChanges[i].Statement, cells.Reports[i], cancellationToken);
+        for (var i = 0; i < _reportStatements.Length; i++)
+            await ExecuteAsync(_reportStatements[i], cells.Reports[i], cancellationToken);
         await ExecuteAsync(Sql.AddToSourceCounts, cells.Sources, cancellationToken);
         for (var i = 0; i < _countChanges.Length; i++)
         {
