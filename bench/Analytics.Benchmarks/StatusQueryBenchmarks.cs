@@ -42,5 +42,5 @@ public class StatusQueryBenchmarks
     public Task<StatusCounts> CountsFromStore() => _counts.CountFromStoreAsync(_start, _end, RoomScope.All, CancellationToken.None);
 
     [Benchmark]
-    public Task<StatusCounts> CountsInMemory() => _counts.ComputeByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
+    public Task<StatusCounts> CountsInMemory() => _counts.CountByStatusAsync(_start, _end, RoomScope.All, CancellationToken.None);
 }

@@ -121,7 +121,7 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
             var scope = await scopes.ForAsync(caller, CancellationToken.None);
 
             var expected = Oracle(start, end, restricting);
-            var fast = await counts.ComputeByStatusAsync(start, end, scope, CancellationToken.None);
+            var fast = await counts.CountByStatusAsync(start, end, scope, CancellationToken.None);
             var fromStore = await counts.CountFromStoreAsync(start, end, scope, CancellationToken.None);
             var scan = await counts.ScanByStatusAsync(start, end, scope, CancellationToken.None);
             var kept = await counts.CountByStatusAsync(start, end, scope, CancellationToken.None);
@@ -172,10 +172,10 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         var (start, end) = (DateTimeOffset.Parse("2026-01-09T00:00:00Z"), DateTimeOffset.Parse("2026-01-15T00:00:00Z"));
 
         var expected = new StatusCounts(Total: 2, Open: 1, Queued: 0, OnHold: 0, Closed: 1);
-        Assert.Equal(expected, await counts.ComputeByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
+        Assert.Equal(expected, await counts.CountByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
         Assert.Equal(expected, await counts.ScanByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
         // The day and hour s1 left hold nothing any more: whole hours from 10:00 on 01-10, read from the counts.
-        Assert.Equal(StatusCounts.None, await counts.ComputeByStatusAsync(at.AddMinutes(-30), at.AddDays(1), RoomScope.All, CancellationToken.None));
+        Assert.Equal(StatusCounts.None, await counts.CountByStatusAsync(at.AddMinutes(-30), at.AddDays(1), RoomScope.All, CancellationToken.None));
     }
 
     [Fact]
@@ -235,6 +235,76 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
             Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
                 $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
         }
+    }
+
+    [Fact]
+    public async Task A_kept_answer_serves_exactly_the_ranges_that_take_in_the_same_rooms()
+    {
+        // Answers are kept by the rooms a range takes in, not by its milliseconds. Ranges are drawn, then moved a little or
+        // onto a room's instant (at it, a millisecond before, a millisecond after), so that many take in the same rooms as
+        // an earlier one and many differ from it by one room: each of the five answers must still be the rules' answer.
+        var kept = _factory.Services.GetRequiredService<KeptAnswers>();
+        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
+        var counts = _factory.Services.GetRequiredService<ConversationCounts>();
+        var bySource = _factory.Services.GetRequiredService<ConversationsBySourceReport>();
+        var byDepartment = _factory.Services.GetRequiredService<ConversationsByDepartmentReport>();
+        var byTags = _factory.Services.GetRequiredService<ConversationsByTagsReport>();
+        var byAgent = _factory.Services.GetRequiredService<ConversationsByAgentReport>();
+        await _factory.Services.GetRequiredService<ReportTotals>().LoadAsync(CancellationToken.None);
+        var instants = _rooms.Where(r => r.Type == "l").Select(r => r.Ts.ToUnixTimeMilliseconds()).Order().ToArray();
+        var random = new Random(777);
+        var (first, span) = (End.AddDays(-24).ToUnixTimeMilliseconds(), (long)TimeSpan.FromDays(28).TotalMilliseconds);
+        var (start, end) = (first, first + 1);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var reused = 0;
+        var (caller, restricting) = _callers[0];
+        string? sortText = null;
+        for (var i = 0; i < 150; i++)
+        {
+            long Moved(long at) => random.Next(3) switch
+            {
+                0 => at + random.Next(-3_000, 3_000),
+                1 => instants[Math.Clamp(Array.BinarySearch(instants, at) is var n && n < 0 ? ~n : n, 0, instants.Length - 1)] + random.Next(-1, 2),
+                _ => at,
+            };
+            if (random.Next(4) == 0)
+            {
+                start = first + random.NextInt64(span);
+                end = start + random.NextInt64(random.Next(2) == 0 ? RangeSplit.HourMilliseconds * 3 : RangeSplit.DayMilliseconds * 5);
+                (caller, restricting) = _callers[random.Next(_callers.Count)];
+                sortText = Sorts[random.Next(Sorts.Length)];
+            }
+            else
+                (start, end) = (Moved(start), Moved(end));
+            if (end < start)
+                (start, end) = (end, start);
+            var (from, to) = (DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end));
+            var range = new Dates.ReportRange(from, to);
+            var scope = await scopes.ForAsync(caller, CancellationToken.None);
+            var visible = Visible(from, to, restricting);
+            var context = $"call {i}: [{from:O}, {to:O}) caller {caller.UserId} sort {sortText ?? "default"}";
+            Task<TAnswer> Kept<TAnswer>(string report, string? sort, Func<Task<TAnswer>> compute) where TAnswer : class, Google.Protobuf.IMessage =>
+                kept.GetOrComputeAsync(report, range, scope, sort, compute, CancellationToken.None).AsTask();
+
+            var status = await Kept("status", null, async () => ConversationsByStatusReport.ToResponse(await counts.CountByStatusAsync(from, to, scope, CancellationToken.None)));
+            Assert.True(ConversationsByStatusReport.ToResponse(Oracle(from, to, restricting)).Equals(status), $"by status {context}: {status}");
+            var source = await Kept("source", null, () => bySource.AnswerAsync(from, to, scope, CancellationToken.None));
+            Assert.True(Expected.Source(visible) == Shown(source.Total, source.Data, 0), $"by source {context}: {Shown(source.Total, source.Data, 0)}");
+            var department = await Kept("department", sortText, () => byDepartment.AnswerAsync(from, to, scope,
+                ReportSort.Parse(sortText, ConversationsByDepartmentReport.DefaultSort), CancellationToken.None));
+            Assert.True(Expected.Department(visible, _departments, sortText ?? """{"total":1}""") == Shown(department.Total, department.Data, department.Unspecified),
+                $"by department {context}: {Shown(department.Total, department.Data, department.Unspecified)}");
+            var tags = await Kept("tags", sortText, () => byTags.AnswerAsync(from, to, scope, ReportSort.Parse(sortText, ConversationsByTagsReport.DefaultSort), CancellationToken.None));
+            Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
+                $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
+            var agent = await Kept("agent", sortText, () => byAgent.AnswerAsync(from, to, scope, ReportSort.Parse(sortText, ConversationsByAgentReport.DefaultSort), CancellationToken.None));
+            Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
+                $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+            foreach (object answer in new object[] { status, source, department, tags, agent })
+                reused += seen.Add(answer) ? 0 : 1;
+        }
+        // The draw must have made both cases: answers served again, and (the checks above) new ones next to them.
+        Assert.InRange(reused, 250, 600);
     }
 
     [Theory]

@@ -99,6 +99,23 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
     public async Task Each_report_answers_with_rocket_chat_s_body(string report, string query, string body) =>
         Assert.Equal((200, body), await GetAsync(report, query));
 
+    [Theory]
+    [InlineData("conversations-by-status", """{"total":8,"data":[{"label":"Closed","value":5},{"label":"Queued","value":2},{"label":"Open","value":1},{"label":"On_Hold","value":0}],"success":true}""",
+        """{"total":9,"data":[{"label":"Closed","value":6},{"label":"Queued","value":2},{"label":"Open","value":1},{"label":"On_Hold","value":0}],"success":true}""")]
+    [InlineData("conversations-by-source", """{"total":5,"data":[{"label":"widget","value":2},{"label":"MyApp","value":1},{"label":"email","value":1},{"label":"widget","value":1}],"success":true}""",
+        """{"total":6,"data":[{"label":"widget","value":3},{"label":"MyApp","value":1},{"label":"email","value":1},{"label":"widget","value":1}],"success":true}""")]
+    [InlineData("conversations-by-agent", """{"total":7,"data":[{"label":null,"value":2},{"label":"Alice","value":2},{"label":"Bob","value":1},{"label":"a-ghost","value":1},{"label":"a-noname","value":1}],"unspecified":1,"success":true}""",
+        """{"total":8,"data":[{"label":null,"value":2},{"label":"Alice","value":2},{"label":"Bob","value":1},{"label":"a-ghost","value":1},{"label":"a-noname","value":1},{"label":"agent-1","value":1}],"unspecified":1,"success":true}""")]
+    public async Task Ranges_that_take_in_the_same_rooms_get_the_same_body_and_one_room_more_changes_it(string report, string body, string wider)
+    {
+        // The first answer is computed and kept; the next ranges take in the same rooms with other milliseconds, so the
+        // kept answer's JSON is written again as it was. A range that reaches one more room is computed anew.
+        Assert.Equal((200, body), await GetAsync(report, "start=2020-09-10T00:00:00.000Z&end=2020-09-11T00:00:00.000Z"));
+        Assert.Equal((200, body), await GetAsync(report, "start=2020-09-09T13:00:00.001Z&end=2020-09-10T23:59:59.999Z"));
+        Assert.Equal((200, body), await GetAsync(report, "start=2020-09-10T12:00:00.000Z&end=2020-09-12T11:59:59.999Z"));
+        Assert.Equal((200, wider), await GetAsync(report, "start=2020-09-10T12:00:00.000Z&end=2020-09-12T12:00:00.001Z"));
+    }
+
     [Fact]
     public async Task A_restricted_caller_with_no_unit_counts_the_rooms_without_a_department()
     {

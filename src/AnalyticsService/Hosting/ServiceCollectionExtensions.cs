@@ -54,6 +54,8 @@ public static class ServiceCollectionExtensions
         }).AddJsonTranscoding(options =>
             // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
+        // After every other setting: transcoding makes its JSON options from them when they are first read.
+        services.PostConfigure<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingOptions>(Api.AnswerJson.WriteKeptAnswersOnce);
         services.AddHostedService<ReportTotalsLoader>(); // the first load of the reports' totals, in the background
         services.AddGrpcReflection();
         services.AddListeners();
@@ -132,6 +134,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReportQuery>();
         services.AddSingleton<ReportTotals>();
         services.AddSingleton<EdgeHours>();
+        services.AddSingleton<KeptAnswers>();
         services.AddSingleton<ReportCounts>();
         services.AddSingleton<ReportLabels>();
         services.AddSingleton<ConversationsBySourceReport>();

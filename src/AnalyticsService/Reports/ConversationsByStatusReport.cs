@@ -1,20 +1,12 @@
 using Analytics.V1;
 using AnalyticsService.Storage;
-using BitFaster.Caching.Lru;
 
 namespace AnalyticsService.Reports;
 
 /// <summary>Shapes status counts into Rocket.Chat's answer (docs/behaviour.md, section 6).</summary>
 public static class ConversationsByStatusReport
 {
-    // The same numbers give the same message; messages are only read once built, so one can answer many calls
-    // (measured as needed: see ReportRange.Parse).
-    private static readonly ConcurrentLru<StatusCounts, GetConversationsByStatusResponse> Built = new(10_000);
-
-    public static GetConversationsByStatusResponse ToResponse(StatusCounts counts) =>
-        Built.GetOrAdd(counts, Build);
-
-    private static GetConversationsByStatusResponse Build(StatusCounts counts)
+    public static GetConversationsByStatusResponse ToResponse(StatusCounts counts)
     {
         var response = new GetConversationsByStatusResponse { Total = checked((int)counts.Total), Success = true };
         if (counts.Total == 0)

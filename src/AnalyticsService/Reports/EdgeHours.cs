@@ -43,6 +43,32 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
             return null;
         return new RangeEdges(split, head, tail);
     }
+
+    /// <summary>
+    /// The range [start, end) with each edge moved onto the rooms at it, within its hour: start onto the first room at or
+    /// after it, end to just after the last room before it. Two ranges that take in the same rooms then have the same
+    /// edges, whatever their milliseconds: what answers are kept by (<see cref="KeptAnswers"/>). Null when the store moved
+    /// on while an hour was read.
+    /// </summary>
+    public async ValueTask<(long Start, long End)?> RoomEdgesAsync(long start, long end, long version, CancellationToken cancellationToken)
+    {
+        var (roomStart, roomEnd) = (start, end);
+        if (start % RangeSplit.HourMilliseconds != 0)
+        {
+            var hour = RangeSplit.PeriodOf(start, RangeSplit.HourMilliseconds);
+            if (await AtAsync(hour, version, cancellationToken) is not { } rooms)
+                return null;
+            roomStart = rooms.FirstAtOrAfter(start) ?? (hour + 1) * RangeSplit.HourMilliseconds;
+        }
+        if (end % RangeSplit.HourMilliseconds != 0)
+        {
+            var hour = RangeSplit.PeriodOf(end, RangeSplit.HourMilliseconds);
+            if (await AtAsync(hour, version, cancellationToken) is not { } rooms)
+                return null;
+            roomEnd = rooms.LastBefore(end) + 1 ?? hour * RangeSplit.HourMilliseconds;
+        }
+        return (roomStart, roomEnd);
+    }
 }
 
 /// <summary>A range's two partial hours, counted from the rooms of their hours.</summary>
@@ -130,6 +156,12 @@ public sealed class HourRooms
                 CollectionsMarshal.GetValueRefOrAddDefault(cells, keys[k], out _) += counts[k];
         }
     }
+
+    /// <summary>The ts of the first room at or after this instant; null when no room of the hour is.</summary>
+    public long? FirstAtOrAfter(long instant) => FirstAtOrAfter(_ts, instant) is var at && at < _ts.Length ? _ts[at] : null;
+
+    /// <summary>The ts of the last room before this instant; null when no room of the hour is.</summary>
+    public long? LastBefore(long instant) => FirstAtOrAfter(_ts, instant) is var at && at > 0 ? _ts[at - 1] : null;
 
     private static int FirstAtOrAfter(long[] ts, long value)
     {

@@ -82,42 +82,18 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals totals, Reports.EdgeHours edges,
-    Hosting.AnalyticsMetrics? metrics = null)
+public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals totals, Reports.EdgeHours edges)
 {
-    // Answers by range and scope, with the store version they were read at. One is reused only while the store's
-    // version is still that one: any committed write makes it stale, and the next call reads the store again.
-    private readonly ConcurrentLru<(long Start, long End, string? Scope), (long Version, StatusCounts Counts)> _answers = new(10_000);
-
-    /// <summary>Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included).</summary>
-    public async ValueTask<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
-    {
-        var key = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), scope.Key);
-        // The version first: counts read after it are at least that recent, so a kept answer is never older than its version.
-        var version = await versions.ReadAsync(cancellationToken);
-        if (_answers.TryGet(key, out var kept) && kept.Version == version)
-        {
-            metrics?.Answer(fromMemory: true);
-            return kept.Counts;
-        }
-        metrics?.Answer(fromMemory: false);
-        var counts = await ComputeAsync(start, end, scope, version, cancellationToken);
-        _answers.AddOrUpdate(key, (version, counts));
-        return counts;
-    }
-
     /// <summary>
-    /// The counts, never from kept answers: for a caller who sees every room from memory when it holds the store's version
-    /// (<see cref="Reports.StatusTotals"/>, <see cref="Reports.EdgeHours"/>), else from the store.
+    /// Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included): for a
+    /// caller who sees every room from memory when it holds the store's version (<see cref="Reports.StatusTotals"/>,
+    /// <see cref="Reports.EdgeHours"/>), else from the store. Answers are kept by <see cref="Reports.KeptAnswers"/>.
     /// </summary>
-    public async Task<StatusCounts> ComputeByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken) =>
-        await ComputeAsync(start, end, scope, await versions.ReadAsync(cancellationToken), cancellationToken);
-
-    // At the store version the caller has just read (a kept answer is kept with it).
-    private async Task<StatusCounts> ComputeAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, long version, CancellationToken cancellationToken)
+    public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        return split.HasWholeHours && !scope.IsRestricted && await FromMemoryAsync(split, version, cancellationToken) is { } inMemory
+        return split.HasWholeHours && !scope.IsRestricted
+            && await FromMemoryAsync(split, await versions.ReadAsync(cancellationToken), cancellationToken) is { } inMemory
             ? inMemory
             : await CountFromStoreAsync(start, end, scope, cancellationToken);
     }
