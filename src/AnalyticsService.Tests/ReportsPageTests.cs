@@ -203,6 +203,20 @@ public sealed class ReportsPageTests(ReportsPageTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Grpc_gets_a_kept_answer_as_it_got_it_first()
+    {
+        // The second and third calls take in the same rooms: the kept answer's bytes, written at the first call, are sent again.
+        var grpc = await fixture.Factory.GrpcAsync();
+        var headers = fixture.Admin.Headers;
+        var first = await grpc.GetConversationsByAgentAsync(new() { Start = "2020-09-10T00:00:00.000Z", End = "2020-09-11T00:00:00.000Z" }, headers);
+        Assert.Equal((7, 5, 1), (first.Total, first.Data.Count, first.Unspecified));
+        Assert.Equal(first, await grpc.GetConversationsByAgentAsync(new() { Start = "2020-09-10T00:00:00.000Z", End = "2020-09-11T00:00:00.000Z" }, headers));
+        Assert.Equal(first, await grpc.GetConversationsByAgentAsync(new() { Start = "2020-09-10T11:00:00.000Z", End = "2020-09-12T11:59:59.999Z" }, headers));
+        var wider = await grpc.GetConversationsByAgentAsync(new() { Start = "2020-09-10T11:00:00.000Z", End = "2020-09-12T12:00:00.001Z" }, headers);
+        Assert.Equal((8, 6, 1), (wider.Total, wider.Data.Count, wider.Unspecified));
+    }
+
+    [Fact]
     public async Task Grpc_answers_the_same_as_rest()
     {
         var grpc = await fixture.Factory.GrpcAsync();

@@ -42,11 +42,11 @@ public static class ServiceCollectionExtensions
         foreach (var interceptor in Pipeline)
             services.AddSingleton(interceptor);
         var grpc = services.AddGrpc();
-        // Every service bound with requests that fail cleanly when they cannot be read, in place of grpc-dotnet's binder.
+        // Every service bound by AnalyticsServiceMethodProvider, in place of grpc-dotnet's binder.
         foreach (var binder in services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)
             && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToList())
             services.Remove(binder);
-        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(ReadableRequestServiceMethodProvider<>));
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(AnalyticsServiceMethodProvider<>));
         grpc.AddServiceOptions<DashboardsService>(options =>
         {
             foreach (var interceptor in Pipeline)
@@ -55,7 +55,7 @@ public static class ServiceCollectionExtensions
             // Error details are google.protobuf.Any; transcoding can only write the types it is told about.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
         // After every other setting: transcoding makes its JSON options from them when they are first read.
-        services.PostConfigure<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingOptions>(Api.AnswerJson.WriteKeptAnswersOnce);
+        services.PostConfigure<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingOptions>(Api.AnswerBytes.WriteJsonOnce);
         services.AddHostedService<ReportTotalsLoader>(); // the first load of the reports' totals, in the background
         services.AddGrpcReflection();
         services.AddListeners();

@@ -6,11 +6,12 @@ namespace AnalyticsService.Hosting;
 
 /// <summary>
 /// Binds a gRPC service's methods as grpc-dotnet's own binder does (the generated BindService method, each handler by
-/// its name), with one difference: a request message that cannot be read fails the call with INTERNAL, "The request
-/// message cannot be read.", as gRPC's status code guide says of a request that cannot be parsed. grpc-dotnet would
-/// answer UNKNOWN and log the parser's stack trace as an error, which any client could do at will.
+/// its name), with two differences. A request message that cannot be read fails the call with INTERNAL, "The request
+/// message cannot be read.", as gRPC's status code guide says of a request that cannot be parsed: grpc-dotnet would
+/// answer UNKNOWN and log the parser's stack trace as an error, which any client could do at will. And a report's
+/// answer is written once per message (<see cref="Api.AnswerBytes"/>), for the calls a kept answer serves.
 /// </summary>
-public sealed class ReadableRequestServiceMethodProvider<TService> : IServiceMethodProvider<TService> where TService : class
+public sealed class AnalyticsServiceMethodProvider<TService> : IServiceMethodProvider<TService> where TService : class
 {
     public const string UnreadableMessage = "The request message cannot be read.";
 
@@ -32,7 +33,7 @@ public sealed class ReadableRequestServiceMethodProvider<TService> : IServiceMet
         return null;
     }
 
-    private static Method<TRequest, TResponse> Guarded<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    private static Method<TRequest, TResponse> WithMarshallers<TRequest, TResponse>(Method<TRequest, TResponse> method)
         where TRequest : class where TResponse : class
     {
         var read = method.RequestMarshaller.ContextualDeserializer;
@@ -47,25 +48,26 @@ public sealed class ReadableRequestServiceMethodProvider<TService> : IServiceMet
                 throw new RpcException(new Status(StatusCode.Internal, UnreadableMessage));
             }
         });
-        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, method.ResponseMarshaller);
+        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller,
+            Api.AnswerBytes.WriteProtobufOnce(method.ResponseMarshaller));
     }
 
     private sealed class Binder(ServiceMethodProviderContext<TService> context) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
-            context.AddUnaryMethod(Guarded(method), Metadata(method),
+            context.AddUnaryMethod(WithMarshallers(method), Metadata(method),
                 Invoker<UnaryServerMethod<TService, TRequest, TResponse>>(method.Name, typeof(TRequest), typeof(ServerCallContext)));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddServerStreamingMethod(Guarded(method), Metadata(method), Invoker<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
+            context.AddServerStreamingMethod(WithMarshallers(method), Metadata(method), Invoker<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext)));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddClientStreamingMethod(Guarded(method), Metadata(method), Invoker<ClientStreamingServerMethod<TService, TRequest, TResponse>>(
+            context.AddClientStreamingMethod(WithMarshallers(method), Metadata(method), Invoker<ClientStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(ServerCallContext)));
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
-            context.AddDuplexStreamingMethod(Guarded(method), Metadata(method), Invoker<DuplexStreamingServerMethod<TService, TRequest, TResponse>>(
+            context.AddDuplexStreamingMethod(WithMarshallers(method), Metadata(method), Invoker<DuplexStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext)));
 
         /// <summary>An open delegate over the service's method of that name: called on the instance made for each call.</summary>
