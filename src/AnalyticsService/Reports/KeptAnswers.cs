@@ -1,6 +1,7 @@
 using AnalyticsService.Dates;
 using AnalyticsService.Hosting;
 using AnalyticsService.Storage;
+using BitFaster.Caching;
 using BitFaster.Caching.Lru;
 using Google.Protobuf;
 
@@ -12,31 +13,63 @@ namespace AnalyticsService.Reports;
 /// by its report, the rooms its range takes in (the range's edges moved onto the rooms at them:
 /// <see cref="EdgeHours.RoomEdgesAsync"/>), the caller's scope and the sort asked for. A dashboard asks for a range
 /// ending "now" on every refresh: its milliseconds are new each time, the rooms in it only when a conversation began
-/// since, and then the store's version has moved on too.
+/// since, and then the store's version has moved on too. The answers kept are bounded by their size as well as their
+/// number: a thousand agents' rows are some thousand times a status answer.
 /// </summary>
-public sealed class KeptAnswers(StoreVersionReader versions, EdgeHours edges, AnalyticsMetrics? metrics = null)
+public sealed class KeptAnswers
 {
-    private readonly ConcurrentLru<Key, (long Version, IMessage Answer)> _answers = new(10_000);
+    /// <summary>The most answers kept, counted by the size of their protobuf: some 25 MB held with their objects and bytes.</summary>
+    public const long MaxKeptSize = 4 << 20;
 
-    private readonly record struct Key(string Report, long Start, long End, string? Scope, string? Sort);
+    private readonly StoreVersionReader _versions;
+    private readonly EdgeHours _edges;
+    private readonly AnalyticsMetrics? _metrics;
+    private readonly ICache<Key, Kept> _answers = new ConcurrentLruBuilder<Key, Kept>().WithCapacity(10_000).WithMetrics().Build();
+    private long _keptSize;
+
+    // The version is part of the key, so that a kept answer is never replaced, only added and removed: the size kept is
+    // then the sizes added less those removed, as BitFaster's events report them.
+    private readonly record struct Key(string Report, long Start, long End, string? Scope, string? Sort, long Version);
+
+    private sealed record Kept(IMessage Answer, int Size);
+
+    public KeptAnswers(StoreVersionReader versions, EdgeHours edges, AnalyticsMetrics? metrics = null)
+    {
+        (_versions, _edges, _metrics) = (versions, edges, metrics);
+        _answers.Events.Value!.ItemRemoved += (_, removed) => Interlocked.Add(ref _keptSize, -removed.Value!.Size);
+    }
+
+    /// <summary>The protobuf size of the answers kept now.</summary>
+    public long KeptSize => Interlocked.Read(ref _keptSize);
 
     public async ValueTask<TAnswer> GetOrComputeAsync<TAnswer>(string report, ReportRange range, RoomScope scope, string? sort,
         Func<Task<TAnswer>> compute, CancellationToken cancellationToken) where TAnswer : class, IMessage
     {
         // The version first: an answer computed after it is at least that recent, so a kept answer is never older than its version.
-        var version = await versions.ReadAsync(cancellationToken);
+        var version = await _versions.ReadAsync(cancellationToken);
         var (start, end) = (range.Start.ToUnixTimeMilliseconds(), range.End.ToUnixTimeMilliseconds());
-        if (await edges.RoomEdgesAsync(start, end, version, cancellationToken) is not { } rooms)
+        if (await _edges.RoomEdgesAsync(start, end, version, cancellationToken) is not { } rooms)
             return await compute(); // the store moved on while an edge hour was read: nothing sure to keep it by
-        var key = new Key(report, rooms.Start, rooms.End, scope.Key, string.IsNullOrEmpty(sort) ? null : sort);
-        if (_answers.TryGet(key, out var kept) && kept.Version == version)
+        var key = new Key(report, rooms.Start, rooms.End, scope.Key, string.IsNullOrEmpty(sort) ? null : sort, version);
+        if (_answers.TryGet(key, out var kept))
         {
-            metrics?.Answer(fromMemory: true);
+            _metrics?.Answer(fromMemory: true);
             return (TAnswer)kept.Answer;
         }
-        metrics?.Answer(fromMemory: false);
+        _metrics?.Answer(fromMemory: false);
         var answer = await compute();
-        _answers.AddOrUpdate(key, (version, answer));
+        Keep(key, new Kept(answer, answer.CalculateSize()));
         return answer;
+    }
+
+    private void Keep(Key key, Kept kept)
+    {
+        if (!ReferenceEquals(_answers.GetOrAdd(key, _ => kept), kept))
+            return; // another call kept the same answer first
+        // Over the size: the least recently used go, an eighth at a time (a thousand agents' answer is some 30 KB).
+        if (Interlocked.Add(ref _keptSize, kept.Size) <= MaxKeptSize)
+            return;
+        for (var round = 0; round < 16 && KeptSize > MaxKeptSize && _answers.Count > 1; round++)
+            _answers.Policy.Eviction.Value!.Trim(Math.Max(1, _answers.Count / 8));
     }
 }

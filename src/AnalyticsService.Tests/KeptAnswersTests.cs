@@ -1,0 +1,47 @@
+using Analytics.V1;
+using AnalyticsService.Dates;
+using AnalyticsService.Reports;
+using AnalyticsService.Storage;
+using AnalyticsService.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnalyticsService.Tests;
+
+public sealed class KeptAnswersTests
+{
+    // A by-agent answer of a thousand rows, its protobuf some 30 KB.
+    private static GetConversationsByAgentResponse Agents(int seed)
+    {
+        var answer = new GetConversationsByAgentResponse { Total = 1000 * seed, Success = true };
+        answer.Data.AddRange(Enumerable.Range(0, 1000).Select(i => Row.Of($"Agent number {i:0000} of the support team", seed)));
+        return answer;
+    }
+
+    [Fact]
+    public async Task Answers_are_kept_up_to_a_total_size_the_least_recently_used_going_first()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        var kept = factory.Services.GetRequiredService<KeptAnswers>();
+        var computed = 0;
+        // Ranges on the hour: their edges need no rooms read. Range k is hours [k, k + 24).
+        ValueTask<GetConversationsByAgentResponse> Ask(int k) => kept.GetOrComputeAsync("agent",
+            new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 24))), RoomScope.All, null,
+            () => { computed++; return Task.FromResult(Agents(k)); }, CancellationToken.None);
+
+        var size = Agents(1).CalculateSize();
+        Assert.InRange(size, 30_000, 60_000);
+        var fit = (int)(KeptAnswers.MaxKeptSize / size);
+        for (var k = 0; k < fit * 3; k++)
+            Assert.Equal(1000 * k, (await Ask(k)).Total);
+        Assert.Equal(fit * 3, computed);
+        Assert.InRange(kept.KeptSize, KeptAnswers.MaxKeptSize / 2, KeptAnswers.MaxKeptSize);
+
+        // The newest are still kept; the oldest are gone and computed again, with their own numbers.
+        Assert.Equal(1000 * (fit * 3 - 1), (await Ask(fit * 3 - 1)).Total);
+        Assert.Equal(1000 * (fit * 3 - 2), (await Ask(fit * 3 - 2)).Total);
+        Assert.Equal(fit * 3, computed);
+        Assert.Equal(1000, (await Ask(1)).Total);
+        Assert.Equal(fit * 3 + 1, computed);
+    }
+}
