@@ -32,16 +32,42 @@ public sealed class KeptAnswersTests
         var size = Agents(1).CalculateSize();
         Assert.InRange(size, 30_000, 60_000);
         var fit = (int)(KeptAnswers.MaxKeptSize / size);
+        // An answer is kept the third time it is computed.
         for (var k = 0; k < fit * 3; k++)
-            Assert.Equal(1000 * k, (await Ask(k)).Total);
-        Assert.Equal(fit * 3, computed);
+        {
+            for (var time = 0; time < 3; time++)
+                Assert.Equal(1000 * k, (await Ask(k)).Total);
+        }
+        Assert.Equal(fit * 9, computed);
         Assert.InRange(kept.KeptSize, KeptAnswers.MaxKeptSize / 2, KeptAnswers.MaxKeptSize);
 
         // The newest are still kept; the oldest are gone and computed again, with their own numbers.
         Assert.Equal(1000 * (fit * 3 - 1), (await Ask(fit * 3 - 1)).Total);
         Assert.Equal(1000 * (fit * 3 - 2), (await Ask(fit * 3 - 2)).Total);
-        Assert.Equal(fit * 3, computed);
+        Assert.Equal(fit * 9, computed);
         Assert.Equal(1000, (await Ask(1)).Total);
-        Assert.Equal(fit * 3 + 1, computed);
+        Assert.Equal(fit * 9 + 1, computed);
+    }
+
+    [Fact]
+    public async Task An_answer_computed_once_or_twice_is_not_kept_and_one_computed_a_third_time_is()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        var kept = factory.Services.GetRequiredService<KeptAnswers>();
+        var computed = 0;
+        ValueTask<GetConversationsByAgentResponse> Ask(int k) => kept.GetOrComputeAsync("agent",
+            new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 1))), RoomScope.All, null,
+            () => { computed++; return Task.FromResult(Agents(k)); }, CancellationToken.None);
+
+        for (var k = 0; k < 50; k++)
+            await Ask(k);
+        for (var k = 0; k < 50; k++)
+            await Ask(k);
+        Assert.Equal((100, 0L), (computed, kept.KeptSize));
+        var third = await Ask(7);
+        Assert.Equal((101, third.CalculateSize()), (computed, kept.KeptSize));
+        Assert.Same(third, await Ask(7));
+        Assert.Equal(101, computed);
     }
 }

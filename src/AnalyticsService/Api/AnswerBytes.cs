@@ -11,13 +11,25 @@ using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 namespace AnalyticsService.Api;
 
 /// <summary>
-/// A report answer's bytes, its REST JSON and its gRPC protobuf, each written once per message and copied whenever the
-/// same message answers again (a kept answer: Reports.KeptAnswers). Both writers walk a message field by field, on
-/// every call: transcoding's JSON through protobuf reflection (some 350 µs for a thousand agents' rows), protobuf's
-/// in generated code. The first write is theirs, so the bytes are the ones they would write.
+/// A kept answer's bytes (Reports.KeptAnswers), its REST JSON and its gRPC protobuf, each written once per message and
+/// copied whenever the same message answers again. Both writers walk a message field by field, on every call:
+/// transcoding's JSON through protobuf reflection (some 350 µs for a thousand agents' rows), protobuf's in generated
+/// code. The first write is theirs, so the bytes are the ones they would write. An answer not kept is written by them
+/// directly, as any other message.
 /// </summary>
 public static class AnswerBytes
 {
+    private static readonly ConditionalWeakTable<IMessage, Written> Kept = new();
+
+    private sealed class Written
+    {
+        public byte[]? Json;
+        public byte[]? Protobuf;
+    }
+
+    /// <summary>This answer will be sent again: its bytes are kept with it once written.</summary>
+    public static void WriteOnce(IMessage answer) => Kept.TryAdd(answer, new Written());
+
     private static readonly HashSet<Type> Answers =
     [
         typeof(GetConversationsByStatusResponse), typeof(GetConversationsBySourceResponse), typeof(GetConversationsByDepartmentResponse),
@@ -45,10 +57,14 @@ public static class AnswerBytes
     {
         if (!Answers.Contains(typeof(TResponse)))
             return marshaller;
-        var written = new ConditionalWeakTable<TResponse, byte[]>();
-        return Marshallers.Create<TResponse>(
-            (answer, context) => context.Complete(written.GetValue(answer, message => ((IMessage)message).ToByteArray())),
-            marshaller.ContextualDeserializer);
+        var write = marshaller.ContextualSerializer;
+        return Marshallers.Create<TResponse>((answer, context) =>
+        {
+            if (Kept.TryGetValue((IMessage)answer, out var written))
+                context.Complete(written.Protobuf ??= ((IMessage)answer).ToByteArray());
+            else
+                write(answer, context);
+        }, marshaller.ContextualDeserializer);
     }
 
     private interface IAnswerTypeInfo
@@ -65,12 +81,15 @@ public static class AnswerBytes
     {
         public JsonTypeInfo For(JsonSerializerOptions options) => JsonMetadataServices.CreateValueInfo<TAnswer>(options, this);
 
-        private readonly ConditionalWeakTable<TAnswer, byte[]> _written = new();
-
         public override TAnswer? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             JsonSerializer.Deserialize<TAnswer>(ref reader, asMade);
 
-        public override void Write(Utf8JsonWriter writer, TAnswer value, JsonSerializerOptions options) =>
-            writer.WriteRawValue(_written.GetValue(value, answer => JsonSerializer.SerializeToUtf8Bytes(answer, asMade)), skipInputValidation: true);
+        public override void Write(Utf8JsonWriter writer, TAnswer value, JsonSerializerOptions options)
+        {
+            if (Kept.TryGetValue(value, out var written))
+                writer.WriteRawValue(written.Json ??= JsonSerializer.SerializeToUtf8Bytes(value, asMade), skipInputValidation: true);
+            else
+                JsonSerializer.Serialize(writer, value, asMade);
+        }
     }
 }
