@@ -70,4 +70,21 @@ public sealed class KeptAnswersTests
         Assert.Same(third, await Ask(7));
         Assert.Equal(101, computed);
     }
+
+    [Fact]
+    public async Task Answers_to_a_long_sort_are_never_kept()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        var kept = factory.Services.GetRequiredService<KeptAnswers>();
+        var computed = 0;
+        var range = new ReportRange(DateTimeOffset.FromUnixTimeSeconds(0), DateTimeOffset.FromUnixTimeSeconds(3600));
+        var (longest, tooLong) = (new string('x', KeptAnswers.MaxKeptSortLength), new string('x', KeptAnswers.MaxKeptSortLength + 1));
+        for (var time = 0; time < 5; time++)
+        {
+            await kept.GetOrComputeAsync("agent", range, RoomScope.All, longest, () => { computed++; return Task.FromResult(Agents(1)); }, CancellationToken.None);
+            await kept.GetOrComputeAsync("agent", range, RoomScope.All, tooLong, () => { computed++; return Task.FromResult(Agents(2)); }, CancellationToken.None);
+        }
+        Assert.Equal(3 + 5, computed);
+    }
 }

@@ -21,6 +21,9 @@ public sealed class KeptAnswers
     /// <summary>The most answers kept, counted by the size of their protobuf: some 5 MB held with their objects and bytes.</summary>
     public const long MaxKeptSize = 1 << 20;
 
+    /// <summary>The longest sort parameter whose answers are kept (the keys hold it).</summary>
+    public const int MaxKeptSortLength = 200;
+
     private readonly StoreVersionReader _versions;
     private readonly EdgeHours _edges;
     private readonly AnalyticsMetrics? _metrics;
@@ -49,6 +52,8 @@ public sealed class KeptAnswers
         // The version first: an answer computed after it is at least that recent, so a kept answer is never older than its version.
         var version = await _versions.ReadAsync(cancellationToken);
         var (start, end) = (range.Start.ToUnixTimeMilliseconds(), range.End.ToUnixTimeMilliseconds());
+        if (sort?.Length > MaxKeptSortLength)
+            return await compute(); // a caller's odd, long sort is not worth its memory in the keys
         if (await _edges.RoomEdgesAsync(start, end, version, cancellationToken) is not { } rooms)
             return await compute(); // the store moved on while an edge hour was read: nothing sure to keep it by
         var key = new Key(report, rooms.Start, rooms.End, scope.Key, string.IsNullOrEmpty(sort) ? null : sort, version);
