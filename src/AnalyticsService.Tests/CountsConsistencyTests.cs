@@ -1,3 +1,4 @@
+using Analytics.V1;
 using AnalyticsService.Demo;
 using AnalyticsService.Reports;
 using AnalyticsService.Storage;
@@ -203,14 +204,26 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         [null, """{"total":1}""", """{"total":-1}""", """{"_id":1}""", """{"_id":-1}""", """{"name":1}""", """{"name":-1}""",
          """{"total":-1,"_id":1}""", """{"total":1,"name":-1}""", """{"unknown":1}"""];
 
+    private T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    // The four other reports' answers against the rules written again in plain C# (Expected), over the rooms the caller sees.
+    private void AssertAsTheRulesSay(GetConversationsBySourceResponse source, GetConversationsByDepartmentResponse department,
+        GetConversationsByTagsResponse tags, GetConversationsByAgentResponse agent, List<RoomRecord> visible, string? sortText, string context)
+    {
+        Assert.True(Expected.Source(visible) == Shown(source.Total, source.Data, 0), $"by source {context}: {Shown(source.Total, source.Data, 0)}");
+        Assert.True(Expected.Department(visible, _departments, sortText ?? """{"total":1}""") == Shown(department.Total, department.Data, department.Unspecified),
+            $"by department {context}: {Shown(department.Total, department.Data, department.Unspecified)}");
+        Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
+            $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
+        Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
+            $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+    }
+
     [Fact]
     public async Task Random_ranges_scopes_and_sorts_give_each_report_what_the_rules_give()
     {
-        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
-        var bySource = _factory.Services.GetRequiredService<ConversationsBySourceReport>();
-        var byDepartment = _factory.Services.GetRequiredService<ConversationsByDepartmentReport>();
-        var byTags = _factory.Services.GetRequiredService<ConversationsByTagsReport>();
-        var byAgent = _factory.Services.GetRequiredService<ConversationsByAgentReport>();
+        var (scopes, bySource, byDepartment) = (Service<RoomScopes>(), Service<ConversationsBySourceReport>(), Service<ConversationsByDepartmentReport>());
+        var (byTags, byAgent) = (Service<ConversationsByTagsReport>(), Service<ConversationsByAgentReport>());
         var random = new Random(4321);
         for (var i = 0; i < 120; i++)
         {
@@ -223,17 +236,10 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
             var context = $"[{start:O}, {end:O}) caller {caller.UserId} sort {sortText ?? "default"}";
 
             var source = await bySource.AnswerAsync(start, end, scope, CancellationToken.None);
-            Assert.True(Expected.Source(visible) == Shown(source.Total, source.Data, 0), $"by source {context}: {Shown(source.Total, source.Data, 0)}");
-            var department = await byDepartment.AnswerAsync(start, end, scope,
-                ReportSort.Parse(sortText, ConversationsByDepartmentReport.DefaultSort), CancellationToken.None);
-            Assert.True(Expected.Department(visible, _departments, sortText ?? """{"total":1}""") == Shown(department.Total, department.Data, department.Unspecified),
-                $"by department {context}: {Shown(department.Total, department.Data, department.Unspecified)}");
+            var department = await byDepartment.AnswerAsync(start, end, scope, ReportSort.Parse(sortText, ConversationsByDepartmentReport.DefaultSort), CancellationToken.None);
             var tags = await byTags.AnswerAsync(start, end, scope, ReportSort.Parse(sortText, ConversationsByTagsReport.DefaultSort), CancellationToken.None);
-            Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
-                $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
             var agent = await byAgent.AnswerAsync(start, end, scope, ReportSort.Parse(sortText, ConversationsByAgentReport.DefaultSort), CancellationToken.None);
-            Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
-                $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+            AssertAsTheRulesSay(source, department, tags, agent, visible, sortText, context);
         }
     }
 
@@ -243,14 +249,10 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         // Answers are kept by the rooms a range takes in, not by its milliseconds. Ranges are drawn, then moved a little or
         // onto a room's instant (at it, a millisecond before, a millisecond after), so that many take in the same rooms as
         // an earlier one and many differ from it by one room: each of the five answers must still be the rules' answer.
-        var kept = _factory.Services.GetRequiredService<KeptAnswers>();
-        var scopes = _factory.Services.GetRequiredService<RoomScopes>();
-        var counts = _factory.Services.GetRequiredService<ConversationCounts>();
-        var bySource = _factory.Services.GetRequiredService<ConversationsBySourceReport>();
-        var byDepartment = _factory.Services.GetRequiredService<ConversationsByDepartmentReport>();
-        var byTags = _factory.Services.GetRequiredService<ConversationsByTagsReport>();
-        var byAgent = _factory.Services.GetRequiredService<ConversationsByAgentReport>();
-        await _factory.Services.GetRequiredService<ReportTotals>().LoadAsync(CancellationToken.None);
+        var (kept, scopes, counts) = (Service<KeptAnswers>(), Service<RoomScopes>(), Service<ConversationCounts>());
+        var (bySource, byDepartment) = (Service<ConversationsBySourceReport>(), Service<ConversationsByDepartmentReport>());
+        var (byTags, byAgent) = (Service<ConversationsByTagsReport>(), Service<ConversationsByAgentReport>());
+        await Service<ReportTotals>().LoadAsync(CancellationToken.None);
         var instants = _rooms.Where(r => r.Type == "l").Select(r => r.Ts.ToUnixTimeMilliseconds()).Order().ToArray();
         var random = new Random(777);
         var (first, span) = (End.AddDays(-24).ToUnixTimeMilliseconds(), (long)TimeSpan.FromDays(28).TotalMilliseconds);
@@ -289,17 +291,11 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
             var status = await Kept("status", null, async () => ConversationsByStatusReport.ToResponse(await counts.CountByStatusAsync(from, to, scope, CancellationToken.None)));
             Assert.True(ConversationsByStatusReport.ToResponse(Oracle(from, to, restricting)).Equals(status), $"by status {context}: {status}");
             var source = await Kept("source", null, () => bySource.AnswerAsync(from, to, scope, CancellationToken.None));
-            Assert.True(Expected.Source(visible) == Shown(source.Total, source.Data, 0), $"by source {context}: {Shown(source.Total, source.Data, 0)}");
             var department = await Kept("department", sortText, () => byDepartment.AnswerAsync(from, to, scope,
                 ReportSort.Parse(sortText, ConversationsByDepartmentReport.DefaultSort), CancellationToken.None));
-            Assert.True(Expected.Department(visible, _departments, sortText ?? """{"total":1}""") == Shown(department.Total, department.Data, department.Unspecified),
-                $"by department {context}: {Shown(department.Total, department.Data, department.Unspecified)}");
             var tags = await Kept("tags", sortText, () => byTags.AnswerAsync(from, to, scope, ReportSort.Parse(sortText, ConversationsByTagsReport.DefaultSort), CancellationToken.None));
-            Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
-                $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
             var agent = await Kept("agent", sortText, () => byAgent.AnswerAsync(from, to, scope, ReportSort.Parse(sortText, ConversationsByAgentReport.DefaultSort), CancellationToken.None));
-            Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
-                $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+            AssertAsTheRulesSay(source, department, tags, agent, visible, sortText, context);
             foreach (object answer in new object[] { status, source, department, tags, agent })
                 reused += seen.Add(answer) ? 0 : 1;
         }

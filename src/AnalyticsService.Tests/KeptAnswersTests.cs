@@ -7,8 +7,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AnalyticsService.Tests;
 
-public sealed class KeptAnswersTests
+public sealed class KeptAnswersTests : IAsyncLifetime
 {
+    private readonly AnalyticsFactory _factory = new();
+    private KeptAnswers _kept = null!;
+    private int _computed;
+
+    public async Task InitializeAsync()
+    {
+        await _factory.RestAsync();
+        _kept = _factory.Services.GetRequiredService<KeptAnswers>();
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
     // A by-agent answer of a thousand rows, its protobuf some 30 KB.
     private static GetConversationsByAgentResponse Agents(int seed)
     {
@@ -17,18 +29,14 @@ public sealed class KeptAnswersTests
         return answer;
     }
 
+    // Range k is hours [k, k + 24), on the hour: its edges need no rooms read. Its answer is Agents(k), counted when computed.
+    private ValueTask<GetConversationsByAgentResponse> Ask(int k, string? sort = null) => _kept.GetOrComputeAsync("agent",
+        new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 24))), RoomScope.All, sort,
+        () => { _computed++; return Task.FromResult(Agents(k)); }, CancellationToken.None);
+
     [Fact]
     public async Task Answers_are_kept_up_to_a_total_size_the_least_recently_used_going_first()
     {
-        await using var factory = new AnalyticsFactory();
-        await factory.RestAsync();
-        var kept = factory.Services.GetRequiredService<KeptAnswers>();
-        var computed = 0;
-        // Ranges on the hour: their edges need no rooms read. Range k is hours [k, k + 24).
-        ValueTask<GetConversationsByAgentResponse> Ask(int k) => kept.GetOrComputeAsync("agent",
-            new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 24))), RoomScope.All, null,
-            () => { computed++; return Task.FromResult(Agents(k)); }, CancellationToken.None);
-
         var size = Agents(1).CalculateSize();
         Assert.InRange(size, 30_000, 60_000);
         var fit = (int)(KeptAnswers.MaxKeptSize / size);
@@ -38,53 +46,40 @@ public sealed class KeptAnswersTests
             for (var time = 0; time < 3; time++)
                 Assert.Equal(1000 * k, (await Ask(k)).Total);
         }
-        Assert.Equal(fit * 9, computed);
-        Assert.InRange(kept.KeptSize, KeptAnswers.MaxKeptSize / 2, KeptAnswers.MaxKeptSize);
+        Assert.Equal(fit * 9, _computed);
+        Assert.InRange(_kept.KeptSize, KeptAnswers.MaxKeptSize / 2, KeptAnswers.MaxKeptSize);
 
         // The newest are still kept; the oldest are gone and computed again, with their own numbers.
         Assert.Equal(1000 * (fit * 3 - 1), (await Ask(fit * 3 - 1)).Total);
         Assert.Equal(1000 * (fit * 3 - 2), (await Ask(fit * 3 - 2)).Total);
-        Assert.Equal(fit * 9, computed);
+        Assert.Equal(fit * 9, _computed);
         Assert.Equal(1000, (await Ask(1)).Total);
-        Assert.Equal(fit * 9 + 1, computed);
+        Assert.Equal(fit * 9 + 1, _computed);
     }
 
     [Fact]
     public async Task An_answer_computed_once_or_twice_is_not_kept_and_one_computed_a_third_time_is()
     {
-        await using var factory = new AnalyticsFactory();
-        await factory.RestAsync();
-        var kept = factory.Services.GetRequiredService<KeptAnswers>();
-        var computed = 0;
-        ValueTask<GetConversationsByAgentResponse> Ask(int k) => kept.GetOrComputeAsync("agent",
-            new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 1))), RoomScope.All, null,
-            () => { computed++; return Task.FromResult(Agents(k)); }, CancellationToken.None);
-
         for (var k = 0; k < 50; k++)
             await Ask(k);
         for (var k = 0; k < 50; k++)
             await Ask(k);
-        Assert.Equal((100, 0L), (computed, kept.KeptSize));
+        Assert.Equal((100, 0L), (_computed, _kept.KeptSize));
         var third = await Ask(7);
-        Assert.Equal((101, third.CalculateSize()), (computed, kept.KeptSize));
+        Assert.Equal((101, third.CalculateSize()), (_computed, _kept.KeptSize));
         Assert.Same(third, await Ask(7));
-        Assert.Equal(101, computed);
+        Assert.Equal(101, _computed);
     }
 
     [Fact]
     public async Task Answers_to_a_long_sort_are_never_kept()
     {
-        await using var factory = new AnalyticsFactory();
-        await factory.RestAsync();
-        var kept = factory.Services.GetRequiredService<KeptAnswers>();
-        var computed = 0;
-        var range = new ReportRange(DateTimeOffset.FromUnixTimeSeconds(0), DateTimeOffset.FromUnixTimeSeconds(3600));
         var (longest, tooLong) = (new string('x', KeptAnswers.MaxKeptSortLength), new string('x', KeptAnswers.MaxKeptSortLength + 1));
         for (var time = 0; time < 5; time++)
         {
-            await kept.GetOrComputeAsync("agent", range, RoomScope.All, longest, () => { computed++; return Task.FromResult(Agents(1)); }, CancellationToken.None);
-            await kept.GetOrComputeAsync("agent", range, RoomScope.All, tooLong, () => { computed++; return Task.FromResult(Agents(2)); }, CancellationToken.None);
+            await Ask(1, longest);
+            await Ask(2, tooLong);
         }
-        Assert.Equal(3 + 5, computed);
+        Assert.Equal(3 + 5, _computed);
     }
 }
