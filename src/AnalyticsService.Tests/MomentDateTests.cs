@@ -135,4 +135,32 @@ public sealed class MomentDateTests
         Assert.True(MomentDate.TryParse(end, zone, out var e));
         Assert.Equal(expected, MomentDate.DiffInYears(e, s, zone), 9);
     }
+
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("Pacific/Kiritimati")]
+    [InlineData("Etc/GMT+12")]
+    public void The_form_dashboards_send_reads_as_every_other_form_does(string zoneId)
+    {
+        // toISOString's form has its own quick reading: for every such string, well formed or not, it must give what
+        // moment's general reading gives. Fields are drawn around their limits, the rest at random.
+        var zone = new ServerTimeZone(TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+        var random = new Random(zoneId.Length);
+        string[] years = ["0000", "0001", "0002", "1969", "1970", "2000", "2024", "2026", "2100", "9998", "9999", "20x6"];
+        string[] months = ["00", "01", "02", "06", "12", "13", "1a"];
+        string[] days = ["00", "01", "02", "28", "29", "30", "31", "32"];
+        string[] hours = ["00", "09", "23", "24", "25"];
+        string[] minutes = ["00", "30", "59", "60"];
+        string[] millis = ["000", "001", "999", "5x0"];
+        string Pick(string[] values) => values[random.Next(values.Length)];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = $"{Pick(years)}-{Pick(months)}-{Pick(days)}T{Pick(hours)}:{Pick(minutes)}:{Pick(minutes)}.{Pick(millis)}Z";
+            if (random.Next(50) == 0)
+                text = text.Replace('T', ' ');
+            var quick = MomentDate.TryParse(text, zone, out var instant);
+            var general = MomentDate.TryParseAnyForm(text, zone, out var expected);
+            Assert.True((quick, instant) == (general, expected), $"{text}: {quick} {instant:O}, general {general} {expected:O}");
+        }
+    }
 }

@@ -34,7 +34,38 @@ public static partial class MomentDate
     private static readonly string[] WeekdaysShort = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
     /// <summary>Parses <paramref name="text"/>; a value without an offset is read in <paramref name="zone"/>.</summary>
-    public static bool TryParse(string? text, ServerTimeZone zone, out DateTimeOffset instant)
+    public static bool TryParse(string? text, ServerTimeZone zone, out DateTimeOffset instant) =>
+        TryParseUtcMilliseconds(text, out instant) || TryParseAnyForm(text, zone, out instant);
+
+    /// <summary>
+    /// The form dashboards send (JavaScript's toISOString: 2026-06-15T09:30:00.000Z) read directly, as the general reading
+    /// below reads it: that takes 3 to 6 µs through moment's patterns, and a dashboard's ranges are new on every call.
+    /// False for anything else, whose reading is left to the general one (24:00, out-of-range fields included).
+    /// </summary>
+    private static bool TryParseUtcMilliseconds(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (text is not { Length: 24 } || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || text[19] != '.' || text[23] != 'Z')
+            return false;
+        int Digits(int at, int count)
+        {
+            var value = 0;
+            for (var i = at; i < at + count; i++)
+                value = text[i] is >= '0' and <= '9' && value >= 0 ? value * 10 + (text[i] - '0') : -1;
+            return value;
+        }
+        var (year, month, day) = (Digits(0, 4), Digits(5, 2), Digits(8, 2));
+        var (hour, minute, second, millisecond) = (Digits(11, 2), Digits(14, 2), Digits(17, 2), Digits(20, 3));
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59 || millisecond < 0
+            || (year == 1 && month == 1 && day == 1) || (year == 9999 && month == 12 && day == 31))
+            return false; // the first and last days are left to the general reading's checks of the local day
+        instant = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+        return true;
+    }
+
+    internal static bool TryParseAnyForm(string? text, ServerTimeZone zone, out DateTimeOffset instant)
     {
         instant = default;
         if (string.IsNullOrEmpty(text))
