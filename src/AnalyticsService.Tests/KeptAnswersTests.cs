@@ -9,7 +9,8 @@ namespace AnalyticsService.Tests;
 
 public sealed class KeptAnswersTests : IAsyncLifetime
 {
-    private readonly AnalyticsFactory _factory = new();
+    // A clock that stands still: no answer here takes long to compute, however slow the machine.
+    private readonly AnalyticsFactory _factory = new AnalyticsFactory().WithClock(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
     private KeptAnswers _kept = null!;
     private int _computed;
 
@@ -81,5 +82,24 @@ public sealed class KeptAnswersTests : IAsyncLifetime
             await Ask(2, tooLong);
         }
         Assert.Equal(3 + 5, _computed);
+    }
+
+    [Fact]
+    public async Task An_answer_that_took_long_to_compute_is_kept_at_once()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var factory = new AnalyticsFactory().WithClock(clock);
+        await factory.RestAsync();
+        var kept = factory.Services.GetRequiredService<KeptAnswers>();
+        var computed = 0;
+        Task<GetConversationsByAgentResponse> Ask(int k, TimeSpan taking) => kept.GetOrComputeAsync("agent",
+            new ReportRange(DateTimeOffset.FromUnixTimeSeconds(3600L * k), DateTimeOffset.FromUnixTimeSeconds(3600L * (k + 1))), RoomScope.All, null,
+            () => { computed++; clock.Advance(taking); return Task.FromResult(Agents(k)); }, CancellationToken.None).AsTask();
+
+        var quick = await Ask(1, KeptAnswers.CostlyAnswer - TimeSpan.FromMilliseconds(1));
+        Assert.NotSame(quick, await Ask(1, TimeSpan.Zero));
+        var costly = await Ask(2, KeptAnswers.CostlyAnswer);
+        Assert.Same(costly, await Ask(2, TimeSpan.Zero));
+        Assert.Equal(3, computed);
     }
 }

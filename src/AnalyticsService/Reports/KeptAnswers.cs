@@ -24,9 +24,13 @@ public sealed class KeptAnswers
     /// <summary>The longest sort parameter whose answers are kept (the keys hold it).</summary>
     public const int MaxKeptSortLength = 200;
 
+    /// <summary>An answer that took this long to compute is kept at once (a restricted caller's year of tags: seconds).</summary>
+    public static readonly TimeSpan CostlyAnswer = TimeSpan.FromMilliseconds(50);
+
     private readonly StoreVersionReader _versions;
     private readonly EdgeHours _edges;
     private readonly AnalyticsMetrics? _metrics;
+    private readonly TimeProvider _clock;
     private readonly ICache<Key, Kept> _answers = new ConcurrentLruBuilder<Key, Kept>().WithCapacity(10_000).WithMetrics().Build();
     private readonly ConcurrentLru<Key, int> _asked = new(10_000); // how many times answers not kept were computed
     private long _keptSize;
@@ -37,9 +41,9 @@ public sealed class KeptAnswers
 
     private sealed record Kept(IMessage Answer, int Size);
 
-    public KeptAnswers(StoreVersionReader versions, EdgeHours edges, AnalyticsMetrics? metrics = null)
+    public KeptAnswers(StoreVersionReader versions, EdgeHours edges, TimeProvider clock, AnalyticsMetrics? metrics = null)
     {
-        (_versions, _edges, _metrics) = (versions, edges, metrics);
+        (_versions, _edges, _clock, _metrics) = (versions, edges, clock, metrics);
         _answers.Events.Value!.ItemRemoved += (_, removed) => Interlocked.Add(ref _keptSize, -removed.Value!.Size);
     }
 
@@ -63,13 +67,14 @@ public sealed class KeptAnswers
             return (TAnswer)kept.Answer;
         }
         _metrics?.Answer(fromMemory: false);
+        var started = _clock.GetTimestamp();
         var answer = await compute();
         // Kept the third time it is computed: answers asked for once or twice (a script's, a load test's) are not worth
         // keeping. Kept and soon pushed out again, they outlive the young generations and fill the old one: measured,
         // ranges each asked for twice took the service from 245 MB to 452 MB resident when kept at the second time
-        // (4 MB of answers), 317 MB with 1 MB, 275 MB kept at the third time.
+        // (4 MB of answers), 317 MB with 1 MB, 275 MB kept at the third time. A costly answer is kept at once.
         var asked = _asked.TryGet(key, out var times) ? times + 1 : 1;
-        if (asked >= 3)
+        if (asked >= 3 || _clock.GetElapsedTime(started) >= CostlyAnswer)
             Keep(key, new Kept(answer, answer.CalculateSize()));
         else
             _asked.AddOrUpdate(key, asked);
