@@ -14,8 +14,8 @@ namespace AnalyticsService.Api;
 /// A kept answer's bytes (Reports.KeptAnswers), its REST JSON and its gRPC protobuf, each written once per message and
 /// copied whenever the same message answers again. Both writers walk a message field by field, on every call:
 /// transcoding's JSON through protobuf reflection (some 350 µs for a thousand agents' rows), protobuf's in generated
-/// code. The first write is theirs, so the bytes are the ones they would write. An answer not kept is written by them
-/// directly, as any other message.
+/// code. Protobuf's first write is its own; the JSON is <see cref="AnswerJsonWriter"/>'s, which writes what transcoding
+/// writes. An answer not kept is written directly, without keeping its bytes.
 /// </summary>
 public static class AnswerBytes
 {
@@ -26,6 +26,9 @@ public static class AnswerBytes
         public byte[]? Json;
         public byte[]? Protobuf;
     }
+
+    /// <summary>Transcoding's JSON options as it made them, without the answers' converters (for the tests that compare).</summary>
+    internal static JsonSerializerOptions? TranscodingOwn { get; private set; }
 
     /// <summary>This answer will be sent again: its bytes are kept with it once written.</summary>
     public static void WriteOnce(IMessage answer) => Kept.TryAdd(answer, new Written());
@@ -46,7 +49,7 @@ public static class AnswerBytes
         var property = typeof(GrpcJsonTranscodingOptions).GetProperty("UnarySerializerOptions", BindingFlags.NonPublic | BindingFlags.Instance)
             ?? throw new InvalidOperationException("GrpcJsonTranscodingOptions has no UnarySerializerOptions: see AnswerBytes.");
         var options = (JsonSerializerOptions)property.GetValue(transcoding)!;
-        var asMade = new JsonSerializerOptions(options);
+        var asMade = TranscodingOwn = new JsonSerializerOptions(options);
         var converters = Answers.ToDictionary(type => type,
             type => (IAnswerTypeInfo)Activator.CreateInstance(typeof(JsonWrittenOnce<>).MakeGenericType(type), asMade)!);
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(new AnswerResolver(converters), options.TypeInfoResolver);
@@ -87,9 +90,20 @@ public static class AnswerBytes
         public override void Write(Utf8JsonWriter writer, TAnswer value, JsonSerializerOptions options)
         {
             if (Kept.TryGetValue(value, out var written))
-                writer.WriteRawValue(written.Json ??= JsonSerializer.SerializeToUtf8Bytes(value, asMade), skipInputValidation: true);
-            else
+                writer.WriteRawValue(written.Json ??= Bytes(value), skipInputValidation: true);
+            else if (!AnswerJsonWriter.TryWrite(writer, value))
                 JsonSerializer.Serialize(writer, value, asMade);
+        }
+
+        private byte[] Bytes(TAnswer value)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = asMade.Encoder, Indented = asMade.WriteIndented }))
+            {
+                if (!AnswerJsonWriter.TryWrite(writer, value))
+                    return JsonSerializer.SerializeToUtf8Bytes(value, asMade);
+            }
+            return buffer.WrittenSpan.ToArray();
         }
     }
 }
