@@ -50,24 +50,23 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
     /// edges, whatever their milliseconds: what answers are kept by (<see cref="KeptAnswers"/>). Null when the store moved
     /// on while an hour was read.
     /// </summary>
-    public async ValueTask<(long Start, long End)?> RoomEdgesAsync(long start, long end, long version, CancellationToken cancellationToken)
+    public async ValueTask<(long Start, long End)?> RoomEdgesAsync(long start, long end, long version, CancellationToken cancellationToken) =>
+        await RoomEdgeAsync(start, isStart: true, version, cancellationToken) is { } roomStart
+        && await RoomEdgeAsync(end, isStart: false, version, cancellationToken) is { } roomEnd
+            ? (roomStart, roomEnd) : null;
+
+    // An edge on the hour stays; one within an hour moves onto its hour's rooms, or to the hour's end (a start) or
+    // beginning (an end) when no room of the hour is on that side of it.
+    private async ValueTask<long?> RoomEdgeAsync(long edge, bool isStart, long version, CancellationToken cancellationToken)
     {
-        var (roomStart, roomEnd) = (start, end);
-        if (start % RangeSplit.HourMilliseconds != 0)
-        {
-            var hour = RangeSplit.PeriodOf(start, RangeSplit.HourMilliseconds);
-            if (await AtAsync(hour, version, cancellationToken) is not { } rooms)
-                return null;
-            roomStart = rooms.FirstAtOrAfter(start) ?? (hour + 1) * RangeSplit.HourMilliseconds;
-        }
-        if (end % RangeSplit.HourMilliseconds != 0)
-        {
-            var hour = RangeSplit.PeriodOf(end, RangeSplit.HourMilliseconds);
-            if (await AtAsync(hour, version, cancellationToken) is not { } rooms)
-                return null;
-            roomEnd = rooms.LastBefore(end) + 1 ?? hour * RangeSplit.HourMilliseconds;
-        }
-        return (roomStart, roomEnd);
+        if (edge % RangeSplit.HourMilliseconds == 0)
+            return edge;
+        var hour = RangeSplit.PeriodOf(edge, RangeSplit.HourMilliseconds);
+        if (await AtAsync(hour, version, cancellationToken) is not { } rooms)
+            return null;
+        return isStart
+            ? rooms.FirstRoomAtOrAfter(edge) ?? (hour + 1) * RangeSplit.HourMilliseconds
+            : rooms.LastRoomBefore(edge) + 1 ?? hour * RangeSplit.HourMilliseconds;
     }
 }
 
@@ -158,10 +157,10 @@ public sealed class HourRooms
     }
 
     /// <summary>The ts of the first room at or after this instant; null when no room of the hour is.</summary>
-    public long? FirstAtOrAfter(long instant) => FirstAtOrAfter(_ts, instant) is var at && at < _ts.Length ? _ts[at] : null;
+    public long? FirstRoomAtOrAfter(long instant) => FirstAtOrAfter(_ts, instant) is var at && at < _ts.Length ? _ts[at] : null;
 
     /// <summary>The ts of the last room before this instant; null when no room of the hour is.</summary>
-    public long? LastBefore(long instant) => FirstAtOrAfter(_ts, instant) is var at && at > 0 ? _ts[at - 1] : null;
+    public long? LastRoomBefore(long instant) => FirstAtOrAfter(_ts, instant) is var at && at > 0 ? _ts[at - 1] : null;
 
     private static int FirstAtOrAfter(long[] ts, long value)
     {

@@ -53,11 +53,11 @@ public sealed class KeptAnswers
     public async ValueTask<TAnswer> GetOrComputeAsync<TAnswer>(string report, ReportRange range, RoomScope scope, string? sort,
         Func<Task<TAnswer>> compute, CancellationToken cancellationToken) where TAnswer : class, IMessage
     {
+        if (sort?.Length > MaxKeptSortLength)
+            return await compute(); // a caller's odd, long sort is not worth its memory in the keys
         // The version first: an answer computed after it is at least that recent, so a kept answer is never older than its version.
         var version = await _versions.ReadAsync(cancellationToken);
         var (start, end) = (range.Start.ToUnixTimeMilliseconds(), range.End.ToUnixTimeMilliseconds());
-        if (sort?.Length > MaxKeptSortLength)
-            return await compute(); // a caller's odd, long sort is not worth its memory in the keys
         if (await _edges.RoomEdgesAsync(start, end, version, cancellationToken) is not { } rooms)
             return await compute(); // the store moved on while an edge hour was read: nothing sure to keep it by
         var key = new Key(report, rooms.Start, rooms.End, scope.Key, string.IsNullOrEmpty(sort) ? null : sort, version);

@@ -16,49 +16,41 @@ public sealed class DashboardsService(ConversationCounts conversations, KeptAnsw
     ConversationsBySourceReport bySource, ConversationsByDepartmentReport byDepartment, ConversationsByTagsReport byTags,
     ConversationsByAgentReport byAgent) : Dashboards.DashboardsBase
 {
-    public override async Task<GetConversationsByStatusResponse> GetConversationsByStatus(GetConversationsByStatusRequest request, ServerCallContext context)
-    {
-        var (range, scope) = await RangeAndScopeAsync(request.Start, request.End, context);
-        return await kept.GetOrComputeAsync(nameof(GetConversationsByStatus), range, scope, null, async () =>
-            ConversationsByStatusReport.ToResponse(await conversations.CountByStatusAsync(range.Start, range.End, scope, context.CancellationToken)),
-            context.CancellationToken);
-    }
+    public override async Task<GetConversationsByStatusResponse> GetConversationsByStatus(GetConversationsByStatusRequest request, ServerCallContext context) =>
+        await AnswerAsync(nameof(GetConversationsByStatus), request.Start, request.End, null, context, async (range, scope, cancellationToken) =>
+            ConversationsByStatusReport.ToResponse(await conversations.CountByStatusAsync(range.Start, range.End, scope, cancellationToken)));
 
-    public override async Task<GetConversationsBySourceResponse> GetConversationsBySource(GetConversationsBySourceRequest request, ServerCallContext context)
-    {
-        var (range, scope) = await RangeAndScopeAsync(request.Start, request.End, context);
-        return await kept.GetOrComputeAsync(nameof(GetConversationsBySource), range, scope, null,
-            () => bySource.AnswerAsync(range.Start, range.End, scope, context.CancellationToken), context.CancellationToken);
-    }
+    public override async Task<GetConversationsBySourceResponse> GetConversationsBySource(GetConversationsBySourceRequest request, ServerCallContext context) =>
+        await AnswerAsync(nameof(GetConversationsBySource), request.Start, request.End, null, context,
+            (range, scope, cancellationToken) => bySource.AnswerAsync(range.Start, range.End, scope, cancellationToken));
 
     public override async Task<GetConversationsByDepartmentResponse> GetConversationsByDepartment(GetConversationsByDepartmentRequest request, ServerCallContext context)
     {
         var sort = ReportSort.Parse(request.Sort, ConversationsByDepartmentReport.DefaultSort);
-        var (range, scope) = await RangeAndScopeAsync(request.Start, request.End, context);
-        return await kept.GetOrComputeAsync(nameof(GetConversationsByDepartment), range, scope, request.Sort,
-            () => byDepartment.AnswerAsync(range.Start, range.End, scope, sort, context.CancellationToken), context.CancellationToken);
+        return await AnswerAsync(nameof(GetConversationsByDepartment), request.Start, request.End, request.Sort, context,
+            (range, scope, cancellationToken) => byDepartment.AnswerAsync(range.Start, range.End, scope, sort, cancellationToken));
     }
 
     public override async Task<GetConversationsByTagsResponse> GetConversationsByTags(GetConversationsByTagsRequest request, ServerCallContext context)
     {
         var sort = ReportSort.Parse(request.Sort, ConversationsByTagsReport.DefaultSort);
-        var (range, scope) = await RangeAndScopeAsync(request.Start, request.End, context);
-        return await kept.GetOrComputeAsync(nameof(GetConversationsByTags), range, scope, request.Sort,
-            () => byTags.AnswerAsync(range.Start, range.End, scope, sort, context.CancellationToken), context.CancellationToken);
+        return await AnswerAsync(nameof(GetConversationsByTags), request.Start, request.End, request.Sort, context,
+            (range, scope, cancellationToken) => byTags.AnswerAsync(range.Start, range.End, scope, sort, cancellationToken));
     }
 
     public override async Task<GetConversationsByAgentResponse> GetConversationsByAgent(GetConversationsByAgentRequest request, ServerCallContext context)
     {
         var sort = ReportSort.Parse(request.Sort, ConversationsByAgentReport.DefaultSort);
-        var (range, scope) = await RangeAndScopeAsync(request.Start, request.End, context);
-        return await kept.GetOrComputeAsync(nameof(GetConversationsByAgent), range, scope, request.Sort,
-            () => byAgent.AnswerAsync(range.Start, range.End, scope, sort, context.CancellationToken), context.CancellationToken);
+        return await AnswerAsync(nameof(GetConversationsByAgent), request.Start, request.End, request.Sort, context,
+            (range, scope, cancellationToken) => byAgent.AnswerAsync(range.Start, range.End, scope, sort, cancellationToken));
     }
 
-    // The dates are checked before anything is read; then who sees which rooms.
-    private async ValueTask<(ReportRange Range, RoomScope Scope)> RangeAndScopeAsync(string start, string end, ServerCallContext context)
+    // The dates are checked before anything is read; then who sees which rooms; then the answer, kept or computed.
+    private async Task<TAnswer> AnswerAsync<TAnswer>(string report, string start, string end, string? sort, ServerCallContext context,
+        Func<ReportRange, RoomScope, CancellationToken, Task<TAnswer>> compute) where TAnswer : class, Google.Protobuf.IMessage
     {
         var range = ReportRange.Parse(start, end, zone);
-        return (range, await scopes.ForAsync(context.GetCaller(), context.CancellationToken));
+        var scope = await scopes.ForAsync(context.GetCaller(), context.CancellationToken);
+        return await kept.GetOrComputeAsync(report, range, scope, sort, () => compute(range, scope, context.CancellationToken), context.CancellationToken);
     }
 }

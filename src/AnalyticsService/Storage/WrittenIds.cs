@@ -17,8 +17,8 @@ internal sealed class WrittenIds
         var (h1, h2) = Hashes(id);
         for (var i = 0u; i < Probes; i++)
         {
-            var bit = (h1 + i * h2) & (Bits - 1);
-            _words[bit >> 6] |= 1UL << (int)(bit & 63);
+            var (word, mask) = Probe(h1, h2, i);
+            _words[word] |= mask;
         }
     }
 
@@ -27,11 +27,18 @@ internal sealed class WrittenIds
         var (h1, h2) = Hashes(id);
         for (var i = 0u; i < Probes; i++)
         {
-            var bit = (h1 + i * h2) & (Bits - 1);
-            if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
+            var (word, mask) = Probe(h1, h2, i);
+            if ((_words[word] & mask) == 0)
                 return false;
         }
         return true;
+    }
+
+    // The i-th of an id's bits: its word and the bit's mask in it.
+    private static (uint Word, ulong Mask) Probe(uint h1, uint h2, uint i)
+    {
+        var bit = (h1 + i * h2) & (Bits - 1);
+        return (bit >> 6, 1UL << (int)(bit & 63));
     }
 
     // FNV-1a over the id's UTF-16 units, then a 64-bit finalizer so that every bit depends on every unit; its two
