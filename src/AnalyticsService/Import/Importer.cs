@@ -96,18 +96,15 @@ public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metri
                 await foreach (var document in documentsToRead.WithCancellation(cancellationToken))
                 {
                     documents++;
-                    var error = document.Error;
-                    if (error is null)
+                    string? error = null;
+                    try
                     {
-                        try
-                        {
-                            if (!collection.Add(document.Root))
-                                skipped++;
-                        }
-                        catch (DocumentException ex)
-                        {
-                            error = ex.Message;
-                        }
+                        if (!collection.Add(document))
+                            skipped++;
+                    }
+                    catch (DocumentException ex)
+                    {
+                        error = ex.Message;
                     }
                     if (error is not null)
                     {

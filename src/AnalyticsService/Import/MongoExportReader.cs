@@ -4,8 +4,69 @@ using System.Text.Json;
 
 namespace AnalyticsService.Import;
 
-/// <summary>One document of an export file, the line it starts on (1-based), or why it cannot be read.</summary>
-public sealed record ExportDocument(JsonElement Root, long Line, string? Error = null);
+/// <summary>
+/// One document of an export file, the line it starts on (1-based), or why it cannot be read. A document read from a
+/// line keeps its text (<see cref="Json"/>) and is parsed only when <see cref="Root"/> or <see cref="Error"/> is asked:
+/// a room is read from its text in one pass (<see cref="RoomDocumentReader"/>).
+/// </summary>
+public sealed class ExportDocument
+{
+    private JsonElement _root;
+    private string? _error;
+    private bool _parsed;
+
+    public ExportDocument(JsonElement root, long line, string? error = null) => (_root, Line, _error, _parsed) = (root, line, error, true);
+
+    private ExportDocument(byte[] json, long line) => (Json, Line) = (json, line);
+
+    /// <summary>A document of one line, parsed when first asked.</summary>
+    public static ExportDocument OfLine(ReadOnlySpan<byte> text, long line) => new(text.ToArray(), line);
+
+    public long Line { get; }
+
+    /// <summary>The line's text, or empty for a document read otherwise (an element of an array, a change from MongoDB).</summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    public JsonElement Root
+    {
+        get
+        {
+            Parse();
+            return _root;
+        }
+    }
+
+    public string? Error
+    {
+        get
+        {
+            Parse();
+            return _error;
+        }
+    }
+
+    private void Parse()
+    {
+        if (_parsed)
+            return;
+        _parsed = true;
+        var reader = new Utf8JsonReader(Json.Span, MongoExportReader.Options);
+        try
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+                _error = "a document must be a JSON object";
+            else if (JsonElement.ParseValue(ref reader) is var root && reader.Read())
+                _error = "more than one document on the line";
+            else
+                _root = root;
+        }
+        catch (JsonException ex)
+        {
+            _error = $"invalid JSON ({MongoExportReader.Describe(ex)})";
+        }
+    }
+}
 
 /// <summary>
 /// Streams the documents of a mongoexport file: one JSON document per line, or a single JSON array (--jsonArray).
@@ -15,7 +76,7 @@ public sealed record ExportDocument(JsonElement Root, long Line, string? Error =
 public static class MongoExportReader
 {
     private const int InitialBuffer = 256 * 1024;
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
+    internal static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
 
     public static async IAsyncEnumerable<ExportDocument> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -61,21 +122,7 @@ public static class MongoExportReader
     private static ExportDocument? ParseLine(ReadOnlySpan<byte> text, long line)
     {
         text = text.Trim(" \t\r"u8);
-        if (text.IsEmpty)
-            return null;
-        var reader = new Utf8JsonReader(text, Options);
-        try
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-                return new ExportDocument(default, line, "a document must be a JSON object");
-            var root = JsonElement.ParseValue(ref reader);
-            return reader.Read() ? new ExportDocument(default, line, "more than one document on the line") : new ExportDocument(root, line);
-        }
-        catch (JsonException ex)
-        {
-            return new ExportDocument(default, line, $"invalid JSON ({Describe(ex)})");
-        }
+        return text.IsEmpty ? null : ExportDocument.OfLine(text, line);
     }
 
     private enum ArrayPhase { Before, Inside, After }
@@ -163,7 +210,7 @@ public static class MongoExportReader
         }
     }
 
-    private static string Describe(JsonException ex)
+    internal static string Describe(JsonException ex)
     {
         var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut < 0 ? ex.Message : ex.Message[..cut]).TrimEnd('.', ' ');
