@@ -237,6 +237,7 @@ public sealed class ImportTests : IDisposable
     [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"},\"departmentId\":[\"d\"]}", 1, "departmentId is not a string")]
     [InlineData("{\"t\":\"l\"}", 1, "_id is missing")]
     [InlineData("[1]", 1, "a document must be a JSON object")]
+    [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}} {\"_id\":\"b\"}", 1, "invalid JSON ('{' is invalid after a single JSON value. Expected end of data)")]
     [InlineData("[\n{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}},\n{\"_id\":\"b\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}}\n,,]", 4, "invalid JSON (',' is an invalid start of a value)")]
     [InlineData("[\n{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"}}\n", 3, "invalid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed)")]
     [InlineData("{\"_id\":\"a\",\"t\":\"l\",\"ts\":{\"$date\":\"2020-09-10T10:00:00Z\"},\"metrics\":{\"chatDuration\":{\"$numberDouble\":\"many\"}}}", 1, "metrics.chatDuration is not a number")]

@@ -15,7 +15,7 @@ public static class AnswerJsonWriter
 {
     private static readonly JsonEncodedText Total = JsonEncodedText.Encode("total"), Data = JsonEncodedText.Encode("data"),
         Unspecified = JsonEncodedText.Encode("unspecified"), Success = JsonEncodedText.Encode("success"),
-        Label = JsonEncodedText.Encode("label"), Value = JsonEncodedText.Encode("value");
+        Label = JsonEncodedText.Encode("label"), ValueName = JsonEncodedText.Encode("value");
 
     /// <summary>Writes the answer; false, having written nothing, for a message this does not know how to write.</summary>
     public static bool TryWrite(Utf8JsonWriter writer, IMessage answer) => answer switch
@@ -37,7 +37,7 @@ public static class AnswerJsonWriter
         {
             writer.WriteStartObject();
             writer.WriteString(Label, row.Label);
-            writer.WriteNumber(Value, row.Value);
+            writer.WriteNumber(ValueName, row.Value);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -50,7 +50,7 @@ public static class AnswerJsonWriter
     {
         foreach (var row in data)
         {
-            if (row.Label?.KindCase is not (Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue or Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue))
+            if (row.Label?.KindCase is not (Value.KindOneofCase.NullValue or Value.KindOneofCase.StringValue))
                 return false; // a label this service never makes: left to transcoding
         }
         writer.WriteStartObject();
@@ -59,11 +59,11 @@ public static class AnswerJsonWriter
         foreach (var row in data)
         {
             writer.WriteStartObject();
-            if (row.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue)
+            if (row.Label.KindCase == Value.KindOneofCase.NullValue)
                 writer.WriteNull(Label);
             else
                 writer.WriteString(Label, row.Label.StringValue);
-            writer.WriteNumber(Value, row.Value);
+            writer.WriteNumber(ValueName, row.Value);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

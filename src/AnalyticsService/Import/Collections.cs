@@ -54,9 +54,10 @@ public abstract class ExportCollection<T> : ExportCollection
 
     public override int Pending => _batch.Count;
 
-    public override bool Add(JsonElement document) => Add(Read(document));
+    public override bool Add(JsonElement document) => AddRecord(Read(document));
 
-    protected bool Add(T? record)
+    /// <summary>Adds a record read by other means than <see cref="Read"/>; false for none.</summary>
+    protected bool AddRecord(T? record)
     {
         if (record is null)
             return false;
@@ -105,7 +106,7 @@ public sealed class Rooms : ExportCollection<RoomRow>
 
     // Most rooms are read from their line's text in one pass; the few the quick reader declines are parsed and read here.
     public override bool Add(ExportDocument document) =>
-        RoomDocumentReader.Read(document.Json.Span) is { } record ? Add(RoomRow.Of(record)) : base.Add(document);
+        RoomDocumentReader.Read(document.Json.Span) is { } record ? AddRecord(RoomRow.Of(record)) : base.Add(document);
 
     internal static RoomRecord Record(JsonElement d)
     {

@@ -53,13 +53,16 @@ public sealed class ExportDocument
         var reader = new Utf8JsonReader(Json.Span, MongoExportReader.Options);
         try
         {
+            // The reader fails on anything after the first value (a second document on the line included).
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
                 _error = "a document must be a JSON object";
-            else if (JsonElement.ParseValue(ref reader) is var root && reader.Read())
-                _error = "more than one document on the line";
             else
+            {
+                var root = JsonElement.ParseValue(ref reader);
+                reader.Read();
                 _root = root;
+            }
         }
         catch (JsonException ex)
         {
