@@ -18,26 +18,43 @@ public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts c
         var rows = scope.IsRestricted
             ? await query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, start, end, scope, cancellationToken)
             : await NamedAsync(await counts.CountAsync(ReportDimension.Agent, start, end, cancellationToken), cancellationToken);
-        var counted = rows.Where(r => r.Unspecified == 0).ToList();
+        var (counted, unspecified) = (new List<AgentCountRow>(rows.Count), 0L);
+        foreach (var row in rows)
+        {
+            if (row.Unspecified == 0)
+                counted.Add(row);
+            else
+                unspecified += row.Total;
+        }
         var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "name" => Label(r), "_id" => r.AgentId, _ => null },
             Label, r => r.AgentId);
         var response = new GetConversationsByAgentResponse
         {
             Total = checked((int)counted.Sum(r => r.Total)),
-            Unspecified = checked((int)rows.Where(r => r.Unspecified == 1).Sum(r => r.Total)),
+            Unspecified = checked((int)unspecified),
             Success = true,
         };
-        response.Data.AddRange(sorted.Select(r => Row.Of(Label(r), r.Total)));
+        response.Data.AddRange(sorted.ConvertAll(r => Row.Of(Label(r), r.Total)));
         return response;
     }
 
     private async Task<List<AgentCountRow>> NamedAsync(Dictionary<ReportKey, long> cells, CancellationToken cancellationToken)
     {
-        var ids = cells.Keys.Where(k => k.K1Kind == (byte)FieldKind.Value).Select(k => k.K1).ToList();
+        var ids = new List<string>(cells.Count);
+        foreach (var key in cells.Keys)
+        {
+            if (key.K1Kind == (byte)FieldKind.Value)
+                ids.Add(key.K1);
+        }
         var names = await labels.UserNamesAsync(ids, cancellationToken);
-        return cells.Select(c => c.Key == ReportKey.Unspecified ? new AgentCountRow { Unspecified = 1, Total = c.Value }
-            : c.Key.K1Kind == (byte)FieldKind.Value ? new AgentCountRow { AgentId = c.Key.K1, Name = names.GetValueOrDefault(c.Key.K1), Total = c.Value }
-            : new AgentCountRow { Total = c.Value }).ToList();
+        var rows = new List<AgentCountRow>(cells.Count);
+        foreach (var (key, total) in cells)
+        {
+            rows.Add(key == ReportKey.Unspecified ? new AgentCountRow { Unspecified = 1, Total = total }
+                : key.K1Kind == (byte)FieldKind.Value ? new AgentCountRow { AgentId = key.K1, Name = names.GetValueOrDefault(key.K1), Total = total }
+                : new AgentCountRow { Total = total });
+        }
+        return rows;
     }
 
     private static string? Label(AgentCountRow row) => row.Name ?? row.AgentId;

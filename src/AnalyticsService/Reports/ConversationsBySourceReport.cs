@@ -17,7 +17,7 @@ public sealed class ConversationsBySourceReport(ReportCounts counts)
         var labelled = cells.Select(c => (Label: Label(c.Key), Total: c.Value)).ToList();
         var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
         var sorted = ReportSort.ByTotalDescending.Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);
-        response.Data.AddRange(sorted.Select(r => Row.Of(r.Label, r.Total)));
+        response.Data.AddRange(sorted.ConvertAll(r => Row.Of(r.Label, r.Total)));
         return response;
     }
 

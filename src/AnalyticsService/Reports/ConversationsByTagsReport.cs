@@ -17,12 +17,21 @@ public sealed class ConversationsByTagsReport(ReportQuery query, ReportCounts co
         var sql = store.Dialect;
         var rows = scope.IsRestricted
             ? await query.RunAsync<LabelCountRow>(sql.CountByTags, sql.CountByTagsRestricted, start, end, scope, cancellationToken)
-            : (await counts.CountAsync(ReportDimension.Tags, start, end, cancellationToken)).Select(c => c.Key == ReportKey.Unspecified
-                ? new LabelCountRow { Unspecified = 1, Total = c.Value }
-                : new LabelCountRow { Label = c.Key.K1Kind == (byte)FieldKind.Value ? c.Key.K1 : null, Total = c.Value }).ToList();
+            : Labelled(await counts.CountAsync(ReportDimension.Tags, start, end, cancellationToken));
         var (data, total, unspecified) = LabelledRows.Sorted(rows, sort);
         var response = new GetConversationsByTagsResponse { Total = total, Unspecified = unspecified, Success = true };
         response.Data.AddRange(data);
         return response;
+    }
+
+    private static List<LabelCountRow> Labelled(Dictionary<ReportKey, long> cells)
+    {
+        var rows = new List<LabelCountRow>(cells.Count);
+        foreach (var (key, total) in cells)
+        {
+            rows.Add(key == ReportKey.Unspecified ? new LabelCountRow { Unspecified = 1, Total = total }
+                : new LabelCountRow { Label = key.K1Kind == (byte)FieldKind.Value ? key.K1 : null, Total = total });
+        }
+        return rows;
     }
 }

@@ -76,9 +76,10 @@ public readonly record struct RangeEdges(RangeSplit Split, HourRooms? Head, Hour
     public StatusCounts Statuses() =>
         (Head?.Statuses(Split.Start, Split.HeadEnd) ?? StatusCounts.None) + (Tail?.Statuses(Split.TailStart, Split.End) ?? StatusCounts.None);
 
-    public Dictionary<ReportKey, long> Cells(ReportDimension report)
+    /// <summary>The partial hours' cells of a report, in a dictionary made for <paramref name="keys"/> keys (the whole hours' are added to it).</summary>
+    public Dictionary<ReportKey, long> Cells(ReportDimension report, int keys = 0)
     {
-        var cells = new Dictionary<ReportKey, long>();
+        var cells = new Dictionary<ReportKey, long>(keys);
         Head?.AddCells(report, Split.Start, Split.HeadEnd, cells);
         Tail?.AddCells(report, Split.TailStart, Split.End, cells);
         return cells;

@@ -24,7 +24,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             var inMemoryHours = held.HoldsHours(report);
             if (inMemoryHours && await edges.OfAsync(split, version, cancellationToken) is { } inMemory)
             {
-                var edgeCells = inMemory.Cells(report);
+                var edgeCells = inMemory.Cells(report, held.KeyCount(report));
                 held.AddWhole(report, split, edgeCells);
                 return NonZero(edgeCells);
             }

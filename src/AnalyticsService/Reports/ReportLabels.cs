@@ -27,8 +27,13 @@ public sealed class ReportLabels(ReportQuery query, StoreVersionReader versions)
     public async Task<IReadOnlyDictionary<string, string?>> UserNamesAsync(List<string> ids, CancellationToken cancellationToken)
     {
         var kept = await KeptAsync(cancellationToken);
-        var missing = ids.Where(id => !kept.Users.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
+        List<string>? missing = null; // after the first call at a version, none (a list made per call was a visible part of it)
+        foreach (var id in ids)
+        {
+            if (!kept.Users.ContainsKey(id))
+                (missing ??= []).Add(id);
+        }
+        if (missing is not null)
         {
             var names = await query.UserNamesAsync(missing, cancellationToken);
             // Ids that are no user are kept too (as absent from the answer), so they are not asked for again.

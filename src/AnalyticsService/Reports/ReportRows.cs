@@ -18,9 +18,15 @@ public static class LabelledRows
 {
     public static (List<ReportRow> Data, int Total, int Unspecified) Sorted(List<LabelCountRow> rows, ReportSort sort)
     {
-        var counted = rows.Where(r => r.Unspecified == 0).ToList();
+        var (counted, unspecified) = (new List<LabelCountRow>(rows.Count), 0L);
+        foreach (var row in rows)
+        {
+            if (row.Unspecified == 0)
+                counted.Add(row);
+            else
+                unspecified += row.Total;
+        }
         var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "_id" => r.Label, _ => null }, r => r.Label, _ => null);
-        return (sorted.Select(r => Row.Of(r.Label, r.Total)).ToList(), checked((int)counted.Sum(r => r.Total)),
-            checked((int)rows.Where(r => r.Unspecified == 1).Sum(r => r.Total)));
+        return (sorted.ConvertAll(r => Row.Of(r.Label, r.Total)), checked((int)counted.Sum(r => r.Total)), checked((int)unspecified));
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using AnalyticsService.Storage;
 using Dapper;
 
@@ -136,6 +137,9 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             hours[hour * totals.Keys.Length + key] = (ushort)row.Total;
         }
 
+        /// <summary>How many keys a report has here: about as many as its answer's cells (an answer's dictionary is made that large).</summary>
+        public int KeyCount(ReportDimension report) => _reports.TryGetValue(report, out var totals) ? totals.Keys.Length : 0;
+
         /// <summary>Whether a report's whole hours can be added up here.</summary>
         public bool HoldsHours(ReportDimension report) => _reports.TryGetValue(report, out var totals) ? totals.Hours is not null : HasHours;
 
@@ -166,17 +170,36 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         }
 
         // Hour by hour, each hour's keys side by side: a day's hours of a thousand agents are 46 KB read in order (key by
-        // key, they were a thousand reads 35 KB apart, each a cache miss, at ten million rooms).
+        // key, they were a thousand reads 35 KB apart, each a cache miss, at ten million rooms), added a vector at a time
+        // into 32-bit sums (46 hours of 16-bit counts cannot overflow them).
         private static void AddHours(Totals totals, ushort[] hours, long firstHour, long endHour, long[] rooms)
         {
             var span = totals.DayCount * 24L;
             var (from, to) = (Math.Clamp(firstHour - totals.FirstDay * 24, 0, span), Math.Clamp(endHour - totals.FirstDay * 24, 0, span));
+            if (from >= to)
+                return;
+            var sums = new uint[rooms.Length];
             for (var hour = from; hour < to; hour++)
+                AddWidened(hours.AsSpan((int)(hour * rooms.Length), rooms.Length), sums);
+            for (var k = 0; k < rooms.Length; k++)
+                rooms[k] += sums[k];
+        }
+
+        private static void AddWidened(ReadOnlySpan<ushort> counts, Span<uint> sums)
+        {
+            var k = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                var counts = hours.AsSpan((int)(hour * rooms.Length), rooms.Length);
-                for (var k = 0; k < counts.Length; k++)
-                    rooms[k] += counts[k];
+                var (wide, half) = (Vector<ushort>.Count, Vector<uint>.Count);
+                for (; k <= counts.Length - wide; k += wide)
+                {
+                    Vector.Widen(new Vector<ushort>(counts[k..]), out var low, out var high);
+                    (new Vector<uint>(sums[k..]) + low).CopyTo(sums[k..]);
+                    (new Vector<uint>(sums[(k + half)..]) + high).CopyTo(sums[(k + half)..]);
+                }
             }
+            for (; k < counts.Length; k++)
+                sums[k] += counts[k];
         }
 
         private sealed record Totals(ReportKey[] Keys, Dictionary<ReportKey, int> Index, long FirstDay, int DayCount, long[] Running, ushort[]? Hours);
