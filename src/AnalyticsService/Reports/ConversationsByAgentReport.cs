@@ -18,14 +18,7 @@ public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts c
         var rows = scope.IsRestricted
             ? await query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, start, end, scope, cancellationToken)
             : await NamedAsync(await counts.CountAsync(ReportDimension.Agent, start, end, cancellationToken), cancellationToken);
-        var (counted, unspecified) = (new List<AgentCountRow>(rows.Count), 0L);
-        foreach (var row in rows)
-        {
-            if (row.Unspecified == 0)
-                counted.Add(row);
-            else
-                unspecified += row.Total;
-        }
+        var (counted, unspecified) = CountedRows.Split(rows);
         var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "name" => Label(r), "_id" => r.AgentId, _ => null },
             Label, r => r.AgentId);
         var response = new GetConversationsByAgentResponse

@@ -13,12 +13,12 @@ public static class Row
     };
 }
 
-/// <summary>Rows keyed by their label alone (departments, tags): sorted by total and _id (the label), the unspecified row apart.</summary>
-public static class LabelledRows
+/// <summary>A report's counted rows, apart from the unspecified row(s), whose totals are the answer's unspecified figure.</summary>
+public static class CountedRows
 {
-    public static (List<ReportRow> Data, int Total, int Unspecified) Sorted(List<LabelCountRow> rows, ReportSort sort)
+    public static (List<T> Counted, long Unspecified) Split<T>(List<T> rows) where T : ICountRow
     {
-        var (counted, unspecified) = (new List<LabelCountRow>(rows.Count), 0L);
+        var (counted, unspecified) = (new List<T>(rows.Count), 0L);
         foreach (var row in rows)
         {
             if (row.Unspecified == 0)
@@ -26,6 +26,16 @@ public static class LabelledRows
             else
                 unspecified += row.Total;
         }
+        return (counted, unspecified);
+    }
+}
+
+/// <summary>Rows keyed by their label alone (departments, tags): sorted by total and _id (the label), the unspecified row apart.</summary>
+public static class LabelledRows
+{
+    public static (List<ReportRow> Data, int Total, int Unspecified) Sorted(List<LabelCountRow> rows, ReportSort sort)
+    {
+        var (counted, unspecified) = CountedRows.Split(rows);
         var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "_id" => r.Label, _ => null }, r => r.Label, _ => null);
         return (sorted.ConvertAll(r => Row.Of(r.Label, r.Total)), checked((int)counted.Sum(r => r.Total)), checked((int)unspecified));
     }

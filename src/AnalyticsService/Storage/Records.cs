@@ -117,8 +117,15 @@ public sealed class SourceCountRow
     public long Total { get; set; }
 }
 
+/// <summary>A counted row of a report with an "unspecified" figure: Unspecified = 1 marks the row of the rooms counted there.</summary>
+public interface ICountRow
+{
+    long Unspecified { get; }
+    long Total { get; }
+}
+
 /// <summary>A row of the by-department and by-tags counts; Unspecified = 1 marks the row of the rooms without one.</summary>
-public sealed class LabelCountRow
+public sealed class LabelCountRow : ICountRow
 {
     public long Unspecified { get; set; }
     public string? Label { get; set; }
@@ -126,7 +133,7 @@ public sealed class LabelCountRow
 }
 
 /// <summary>A row of the by-agent count: servedBy._id and the user's name; Unspecified = 1 marks the rooms without servedBy.</summary>
-public sealed class AgentCountRow
+public sealed class AgentCountRow : ICountRow
 {
     public long Unspecified { get; set; }
     public string? AgentId { get; set; }
