@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using Analytics.V1;
 using AnalyticsService.Api;
@@ -56,8 +55,7 @@ public sealed class AnswerJsonTests
         await using var factory = new AnalyticsFactory();
         await factory.RestAsync();
         var transcoding = factory.Services.GetRequiredService<IOptions<GrpcJsonTranscodingOptions>>().Value;
-        var served = (JsonSerializerOptions)typeof(GrpcJsonTranscodingOptions).GetProperty("UnarySerializerOptions", BindingFlags.NonPublic | BindingFlags.Instance)!
-            .GetValue(transcoding)!;
+        var served = AnswerBytes.Served(transcoding);
         var own = AnswerBytes.TranscodingOwn!;
         var random = new Random(5);
         for (var i = 0; i < 3000; i++)

@@ -46,14 +46,17 @@ public static class AnswerBytes
     /// </summary>
     public static void WriteJsonOnce(GrpcJsonTranscodingOptions transcoding)
     {
-        var property = typeof(GrpcJsonTranscodingOptions).GetProperty("UnarySerializerOptions", BindingFlags.NonPublic | BindingFlags.Instance)
-            ?? throw new InvalidOperationException("GrpcJsonTranscodingOptions has no UnarySerializerOptions: see AnswerBytes.");
-        var options = (JsonSerializerOptions)property.GetValue(transcoding)!;
+        var options = Served(transcoding);
         var asMade = TranscodingOwn = new JsonSerializerOptions(options);
         var converters = Answers.ToDictionary(type => type,
             type => (IAnswerTypeInfo)Activator.CreateInstance(typeof(JsonWrittenOnce<>).MakeGenericType(type), asMade)!);
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(new AnswerResolver(converters), options.TypeInfoResolver);
     }
+
+    /// <summary>The JSON options transcoding serves its messages with (with the answers' converters once <see cref="WriteJsonOnce"/> ran).</summary>
+    internal static JsonSerializerOptions Served(GrpcJsonTranscodingOptions transcoding) =>
+        (JsonSerializerOptions)(typeof(GrpcJsonTranscodingOptions).GetProperty("UnarySerializerOptions", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException("GrpcJsonTranscodingOptions has no UnarySerializerOptions: see AnswerBytes.")).GetValue(transcoding)!;
 
     /// <summary>The marshaller a method's responses are written with: for an answer, its bytes written once per message.</summary>
     public static Marshaller<TResponse> WriteProtobufOnce<TResponse>(Marshaller<TResponse> marshaller) where TResponse : class

@@ -77,7 +77,7 @@ public readonly record struct RangeEdges(RangeSplit Split, HourRooms? Head, Hour
         (Head?.Statuses(Split.Start, Split.HeadEnd) ?? StatusCounts.None) + (Tail?.Statuses(Split.TailStart, Split.End) ?? StatusCounts.None);
 
     /// <summary>The partial hours' cells of a report, in a dictionary made for <paramref name="keys"/> keys (the whole hours' are added to it).</summary>
-    public Dictionary<ReportKey, long> Cells(ReportDimension report, int keys = 0)
+    public Dictionary<ReportKey, long> Cells(ReportDimension report, int keys)
     {
         var cells = new Dictionary<ReportKey, long>(keys);
         Head?.AddCells(report, Split.Start, Split.HeadEnd, cells);

@@ -159,8 +159,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             }
             if (totals.Hours is { } hours)
             {
-                AddHours(totals, hours, split.FirstHour, split.HeadHourEnd, rooms);
-                AddHours(totals, hours, split.TailHourStart, split.EndHour, rooms);
+                var sums = new uint[rooms.Length]; // both edges' whole hours: at most 46 hours of 16-bit counts, no overflow
+                AddHours(totals, hours, split.FirstHour, split.HeadHourEnd, sums);
+                AddHours(totals, hours, split.TailHourStart, split.EndHour, sums);
+                for (var k = 0; k < rooms.Length; k++)
+                    rooms[k] += sums[k];
             }
             for (var k = 0; k < rooms.Length; k++)
             {
@@ -171,18 +174,13 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
 
         // Hour by hour, each hour's keys side by side: a day's hours of a thousand agents are 46 KB read in order (key by
         // key, they were a thousand reads 35 KB apart, each a cache miss, at ten million rooms), added a vector at a time
-        // into 32-bit sums (46 hours of 16-bit counts cannot overflow them).
-        private static void AddHours(Totals totals, ushort[] hours, long firstHour, long endHour, long[] rooms)
+        // into 32-bit sums.
+        private static void AddHours(Totals totals, ushort[] hours, long firstHour, long endHour, uint[] sums)
         {
             var span = totals.DayCount * 24L;
             var (from, to) = (Math.Clamp(firstHour - totals.FirstDay * 24, 0, span), Math.Clamp(endHour - totals.FirstDay * 24, 0, span));
-            if (from >= to)
-                return;
-            var sums = new uint[rooms.Length];
             for (var hour = from; hour < to; hour++)
-                AddWidened(hours.AsSpan((int)(hour * rooms.Length), rooms.Length), sums);
-            for (var k = 0; k < rooms.Length; k++)
-                rooms[k] += sums[k];
+                AddWidened(hours.AsSpan((int)(hour * sums.Length), sums.Length), sums);
         }
 
         private static void AddWidened(ReadOnlySpan<ushort> counts, Span<uint> sums)
