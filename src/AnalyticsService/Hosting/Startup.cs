@@ -21,7 +21,16 @@ public static class Startup
             return 1;
         }
         app.MapAnalyticsApi();
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Taken between the check above and Kestrel's bind (another process drew the same free port): the same one line.
+            await Console.Error.WriteLineAsync(PortInUse(app.Configuration) ?? $"{ex.Message.TrimEnd('.')}: the port is in use (is another instance running?).");
+            return 1;
+        }
         return 0;
     }
 
