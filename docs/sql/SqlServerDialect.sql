@@ -159,6 +159,12 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM rooms) THEN 1 ELSE 0 END
 -- BumpStoreVersion (no parameters)
 UPDATE store_version SET version = version + 1 WHERE id = 1
 
+-- ChangedDaysSince (@Version)
+SELECT DISTINCT day FROM count_change_days WHERE version > @Version
+
+-- ChangesFrom (no parameters)
+SELECT changes_from FROM store_version WHERE id = 1
+
 -- CountByAgent (@Start, @End)
 SELECT 0 AS Unspecified, MIN(r.served_by_id) AS AgentId, MIN(u.name) AS Name, COUNT_BIG(*) AS Total
 FROM dbo.rooms r LEFT JOIN dbo.users u ON u.id = r.served_by_id
@@ -436,6 +442,12 @@ SELECT stream AS Stream, resume_token AS ResumeToken, watermark AS Watermark, ap
 -- ReadinessCheck (no parameters)
 SELECT (SELECT TOP 1 1 FROM dbo.rooms), (SELECT TOP 1 1 FROM dbo.room_counts), (SELECT TOP 1 1 FROM dbo.room_counts_hourly), (SELECT TOP 1 1 FROM dbo.room_counts_all), (SELECT TOP 1 1 FROM dbo.room_counts_all_hourly), (SELECT TOP 1 1 FROM dbo.report_counts), (SELECT TOP 1 1 FROM dbo.report_counts_hourly), (SELECT TOP 1 1 FROM dbo.store_version), (SELECT TOP 1 1 FROM dbo.users), (SELECT TOP 1 1 FROM dbo.user_roles), (SELECT TOP 1 1 FROM dbo.login_tokens), (SELECT TOP 1 1 FROM dbo.permission_roles), (SELECT TOP 1 1 FROM dbo.departments), (SELECT TOP 1 1 FROM dbo.department_ancestors), (SELECT TOP 1 1 FROM dbo.unit_monitors), (SELECT TOP 1 1 FROM dbo.department_agents)
 
+-- RecordChangedDays (@Days, @Keep)
+INSERT INTO dbo.count_change_days (version, day)
+SELECT v.version, d.day FROM dbo.store_version v CROSS JOIN OPENJSON(@Days) WITH (day int '$') AS d WHERE v.id = 1;
+DELETE FROM dbo.count_change_days WHERE version <= (SELECT version - @Keep FROM dbo.store_version WHERE id = 1);
+UPDATE dbo.store_version SET changes_from = version - @Keep WHERE id = 1 AND changes_from < version - @Keep;
+
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
 
@@ -533,10 +545,10 @@ SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST
 ) AS s
 GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
--- ReportDayCells (no parameters)
+-- ReportDayCells (@From, @To)
 SELECT CAST(c.report AS bigint) AS Report, CAST(c.day AS bigint) AS Day, CAST(c.k1_kind AS bigint) AS K1Kind, c.k1 AS K1,
        CAST(c.k2_kind AS bigint) AS K2Kind, c.k2 AS K2, c.total AS Total
-FROM dbo.report_counts c WHERE c.total <> 0
+FROM dbo.report_counts c WHERE c.report IN (1, 2, 3, 4) AND c.day >= @From AND c.day < @To AND c.total <> 0
 
 -- ReportEdgeCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
 SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
@@ -620,10 +632,10 @@ SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST
 ) AS s
 GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
--- ReportHourCells (no parameters)
+-- ReportHourCells (@From, @To)
 SELECT CAST(h.report AS bigint) AS Report, CAST(h.hour AS bigint) AS Day, CAST(h.k1_kind AS bigint) AS K1Kind, h.k1 AS K1,
        CAST(h.k2_kind AS bigint) AS K2Kind, h.k2 AS K2, h.total AS Total
-FROM dbo.report_counts_hourly h WHERE h.total <> 0
+FROM dbo.report_counts_hourly h WHERE h.report IN (1, 2, 3, 4) AND h.hour >= @From AND h.hour < @To AND h.total <> 0
 
 -- ReportPartialHourCells(Agent) (@Start, @HeadEnd, @TailStart, @End)
 SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
@@ -739,15 +751,15 @@ FROM (
 ) AS s
 GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
--- StatusDayCells (no parameters)
+-- StatusDayCells (@From, @To)
 SELECT CAST(day AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
        CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
-FROM room_counts_all WHERE total <> 0
+FROM room_counts_all WHERE day >= @From AND day < @To AND total <> 0
 
--- StatusHourCells (no parameters)
+-- StatusHourCells (@From, @To)
 SELECT CAST(hour AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
        CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
-FROM room_counts_all_hourly WHERE total <> 0
+FROM room_counts_all_hourly WHERE hour >= @From AND hour < @To AND total <> 0
 
 -- StoreVersion (no parameters)
 SELECT version FROM store_version WHERE id = 1

@@ -53,6 +53,12 @@ PRAGMA cache_size = -131072
 -- BumpStoreVersion (no parameters)
 UPDATE store_version SET version = version + 1 WHERE id = 1
 
+-- ChangedDaysSince (@Version)
+SELECT DISTINCT day FROM count_change_days WHERE version > @Version
+
+-- ChangesFrom (no parameters)
+SELECT changes_from FROM store_version WHERE id = 1
+
 -- CountByAgent (@Start, @End)
 SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
 FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
@@ -313,6 +319,11 @@ SELECT stream AS Stream, resume_token AS ResumeToken, watermark AS Watermark, ap
 -- ReadinessCheck (no parameters)
 SELECT (SELECT 1 FROM rooms LIMIT 1), (SELECT 1 FROM room_counts LIMIT 1), (SELECT 1 FROM room_counts_hourly LIMIT 1), (SELECT 1 FROM room_counts_all LIMIT 1), (SELECT 1 FROM room_counts_all_hourly LIMIT 1), (SELECT 1 FROM report_counts LIMIT 1), (SELECT 1 FROM report_counts_hourly LIMIT 1), (SELECT 1 FROM store_version LIMIT 1), (SELECT 1 FROM users LIMIT 1), (SELECT 1 FROM user_roles LIMIT 1), (SELECT 1 FROM login_tokens LIMIT 1), (SELECT 1 FROM permission_roles LIMIT 1), (SELECT 1 FROM departments LIMIT 1), (SELECT 1 FROM department_ancestors LIMIT 1), (SELECT 1 FROM unit_monitors LIMIT 1), (SELECT 1 FROM department_agents LIMIT 1)
 
+-- RecordChangedDays (@Days, @Keep)
+INSERT INTO count_change_days (version, day) SELECT v.version, d.value FROM store_version v, json_each(@Days) d WHERE v.id = 1;
+DELETE FROM count_change_days WHERE version <= (SELECT version - @Keep FROM store_version WHERE id = 1);
+UPDATE store_version SET changes_from = version - @Keep WHERE id = 1 AND changes_from < version - @Keep
+
 -- RecordMigration (@Version, @Name, @AppliedAt)
 INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
 
@@ -402,9 +413,9 @@ SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts
 ) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
--- ReportDayCells (no parameters)
+-- ReportDayCells (@From, @To)
 SELECT report AS Report, day AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
-FROM report_counts WHERE total <> 0
+FROM report_counts WHERE report IN (1, 2, 3, 4) AND day >= @From AND day < @To AND total <> 0
 
 -- ReportEdgeCells(Agent) (@Start, @HeadEnd, @TailStart, @End, @FirstHour, @HeadHourEnd, @TailHourStart, @EndHour)
 SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
@@ -480,9 +491,9 @@ SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts
 ) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
--- ReportHourCells (no parameters)
+-- ReportHourCells (@From, @To)
 SELECT report AS Report, hour AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
-FROM report_counts_hourly WHERE total <> 0
+FROM report_counts_hourly WHERE report IN (1, 2, 3, 4) AND hour >= @From AND hour < @To AND total <> 0
 
 -- ReportPartialHourCells(Agent) (@Start, @HeadEnd, @TailStart, @End)
 SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
@@ -587,15 +598,15 @@ GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 -- Startup (no parameters)
 PRAGMA journal_mode = WAL
 
--- StatusDayCells (no parameters)
+-- StatusDayCells (@From, @To)
 SELECT CAST(day AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
        CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
-FROM room_counts_all WHERE total <> 0
+FROM room_counts_all WHERE day >= @From AND day < @To AND total <> 0
 
--- StatusHourCells (no parameters)
+-- StatusHourCells (@From, @To)
 SELECT CAST(hour AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
        CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
-FROM room_counts_all_hourly WHERE total <> 0
+FROM room_counts_all_hourly WHERE hour >= @From AND hour < @To AND total <> 0
 
 -- StoreVersion (no parameters)
 SELECT version FROM store_version WHERE id = 1

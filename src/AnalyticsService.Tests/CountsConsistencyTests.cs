@@ -333,6 +333,79 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// After writes, the totals in memory are brought to the store's version by reading again only the days the writes
+    /// changed (count_change_days), and answer exactly what the cells in the store answer: rooms moved between days or hours, to a
+    /// new agent and tag, out of omnichannel, closed, or onto days after the span held. A write that changes no count
+    /// reads no day; a room on a day before the span held makes the load read every cell.
+    /// </summary>
+    [Fact]
+    public async Task Totals_brought_forward_by_the_days_writes_changed_give_what_the_cells_in_the_store_give()
+    {
+        var totals = Service<ReportTotals>();
+        Assert.Contains(await totals.LoadAsync(CancellationToken.None), new[] { TotalsLoad.Full, TotalsLoad.Current });
+        await _factory.Writer.UpsertUsersAsync([new UserRecord("agent-new", "new", ["livechat-agent"], [])]);
+        Assert.Equal(TotalsLoad.ChangedDays, await totals.LoadAsync(CancellationToken.None));
+
+        var random = new Random(77);
+        var instants = new List<DateTimeOffset>(); // where rooms were and went: each hour is checked alone too
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var changed = new List<RoomRecord>();
+            for (var j = 0; j < 7; j++)
+            {
+                var i = random.Next(_rooms.Count);
+                var room = _rooms[i];
+                _rooms[i] = j switch
+                {
+                    // Another day: earlier ones only inside the span held (before it, every cell is read: below).
+                    0 => room with { Ts = room.Ts.AddDays(room.Ts < End.AddDays(-15) ? random.Next(1, 4) : random.Next(-3, 4)).AddHours(random.Next(24)) },
+                    1 => room with { ServedById = "agent-new", Tags = ["tag-new-" + batch], SourceType = "app", SourceAlias = "alias-" + batch },
+                    2 => room with { Type = "c" },
+                    3 => room with { Open = false, OnHold = false, ChatDuration = 60, ClosedAt = room.Ts.AddMinutes(1) },
+                    4 => room with { DepartmentId = "dep-loose", DepartmentAncestors = [] },
+                    // Another hour of the same day: only hourly cells change.
+                    5 => room with { Ts = room.Ts.UtcDateTime.Hour < 12 ? room.Ts.AddHours(6) : room.Ts.AddHours(-6) },
+                    _ => room with { Ts = End.AddDays(2 + batch).AddHours(batch * 5).AddMilliseconds(17) },
+                };
+                changed.Add(_rooms[i]);
+                instants.AddRange([room.Ts, _rooms[i].Ts]);
+            }
+            await _factory.Writer.UpsertRoomsAsync(changed);
+        }
+        Assert.Equal(TotalsLoad.ChangedDays, await totals.LoadAsync(CancellationToken.None));
+        var moved = await Service<ReportCounts>().CountAsync(ReportDimension.Agent, End.AddDays(-25), End.AddDays(6), CancellationToken.None);
+        Assert.Equal(3, moved[new ReportKey((byte)FieldKind.Value, "agent-new", 0, "")]);
+        await AssertTheTotalsGiveWhatTheCellsGive(seed: 3, instants);
+
+        await _factory.AddRoomsAsync(Rooms.Open(End.AddDays(-60)) with { ServedById = "agent-early" });
+        Assert.Equal(TotalsLoad.Full, await totals.LoadAsync(CancellationToken.None));
+        await AssertTheTotalsGiveWhatTheCellsGive(seed: 4, instants);
+    }
+
+    private async Task AssertTheTotalsGiveWhatTheCellsGive(int seed, List<DateTimeOffset> instants)
+    {
+        var (reports, status) = (Service<ReportCounts>(), Service<ConversationCounts>());
+        Assert.NotNull(Service<ReportTotals>().At(await Service<StoreVersionReader>().ReadAsync(CancellationToken.None))?.Status);
+        var random = new Random(seed);
+        // An instant's hour whole, from half an hour before it to half an hour after it; then random ranges.
+        var hours = instants.Select(t => new DateTimeOffset(t.UtcDateTime.Date.AddHours(t.UtcDateTime.Hour), TimeSpan.Zero).AddMinutes(-30))
+            .Select(start => (start, start.AddHours(2)));
+        var ranges = Enumerable.Range(0, 60).Select(_ => End.AddDays(-27).AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(33).TotalMilliseconds)))
+            .Select(start => (start, start.AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(random.Next(2) == 0 ? 3 : 30).TotalMilliseconds))));
+        foreach (var (start, end) in hours.Concat(ranges).ToList())
+        {
+            foreach (var report in Enum.GetValues<ReportDimension>())
+            {
+                var fromStore = await reports.CountFromStoreAsync(report, start, end, CancellationToken.None);
+                var fromMemory = await reports.CountAsync(report, start, end, CancellationToken.None);
+                Assert.Equal(fromStore.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal), fromMemory.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal));
+            }
+            Assert.Equal(await status.CountFromStoreAsync(start, end, RoomScope.All, CancellationToken.None),
+                await status.CountByStatusAsync(start, end, RoomScope.All, CancellationToken.None));
+        }
+    }
+
+    /// <summary>
     /// The rooms of an edge hour are held for the next ranges with that hour at an edge (a dashboard's "up to now"), and
     /// only at the store version they were read at: a room written into that hour counts in the next range's answer.
     /// </summary>

@@ -167,6 +167,24 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task The_totals_in_memory_follow_writes_by_the_days_they_changed()
+    {
+        var admin = await Factory.CreateUserAsync("admin");
+        var totals = Factory.Services.GetRequiredService<Reports.ReportTotals>();
+        var room = Open(At("2001-07-10T12:00:00Z"));
+        await Factory.AddRoomsAsync(room, Closed(At("2001-07-11T08:00:00Z")));
+        Assert.NotEqual(Reports.TotalsLoad.NotLoaded, await totals.LoadAsync(CancellationToken.None));
+
+        await Factory.AddRoomsAsync(room with { Ts = At("2001-07-12T03:00:00Z"), Open = false, ChatDuration = 60, ClosedAt = At("2001-07-12T03:01:00Z") },
+            Queued(At("2001-07-12T05:00:00Z")));
+        Assert.Equal(Reports.TotalsLoad.ChangedDays, await totals.LoadAsync(CancellationToken.None));
+        Assert.Equal("""{"total":3,"data":[{"label":"Closed","value":2},{"label":"Queued","value":1},{"label":"Open","value":0},{"label":"On_Hold","value":0}],"success":true}""",
+            await BodyAsync(admin, "start=2001-07-09&end=2001-07-13"));
+        Assert.Equal("""{"total":2,"data":[{"label":"Closed","value":2},{"label":"Open","value":0},{"label":"Queued","value":0},{"label":"On_Hold","value":0}],"success":true}""",
+            await BodyAsync(admin, "start=2001-07-10T01:00:00Z&end=2001-07-12T04:00:00Z"));
+    }
+
+    [SkippableFact]
     public async Task Migrations_run_once()
     {
         await Factory.RestAsync();

@@ -27,8 +27,34 @@ public sealed class StoreTests
         Assert.Equal((1L, "0001_initial"), versions.First());
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-        Assert.Equal(["department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly",
+        Assert.Equal(["count_change_days", "department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly",
             "rooms", "schema_migrations", "source_counts", "store_version", "sync_state", "unit_monitors", "user_roles", "users"], tables);
+    }
+
+    [Fact]
+    public async Task Each_write_that_changes_counts_records_its_days_under_its_version_and_only_the_last_versions_are_kept()
+    {
+        await using var factory = new AnalyticsFactory();
+        await factory.RestAsync();
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        var start = await connection.ExecuteScalarAsync<long>("SELECT version FROM store_version");
+        Assert.InRange(await connection.ExecuteScalarAsync<long>("SELECT changes_from FROM store_version"), 0, start); // migration 12's version
+        async Task<List<(long, long)>> Days() =>
+            (await connection.QueryAsync<(long, long)>("SELECT version - @start, day FROM count_change_days ORDER BY 1, 2", new { start })).AsList();
+
+        var (day, room) = (Rooms.At("2020-09-10T10:20:00Z"), Rooms.Open(Rooms.At("2020-09-10T10:20:00Z")));
+        await factory.AddRoomsAsync(room, Rooms.Closed(day.AddDays(2)));                  // 18515 and 18517
+        await factory.Writer.UpsertUsersAsync([new UserRecord("u1", "u1", ["user"], [])]);  // no count changes
+        await factory.AddRoomsAsync(room with { Ts = day.AddHours(5) });                   // another hour of the same day
+        await factory.AddRoomsAsync(room with { Ts = day.AddHours(5) });                   // the same state again: nothing changes
+        Assert.Equal([(1L, 18515L), (1L, 18517L), (3L, 18515L)], await Days());
+        Assert.Equal(start + 4, await connection.ExecuteScalarAsync<long>("SELECT version FROM store_version"));
+
+        // Keeping the last two versions' days: the older go, and changes_from says after which version all are kept.
+        await connection.ExecuteAsync("UPDATE store_version SET version = version + 1");
+        await connection.ExecuteAsync(new SqliteDialect().RecordChangedDays.Text, new ChangedDaysParameters("[18600]", 2));
+        Assert.Equal([(5L, 18600L)], await Days());
+        Assert.Equal(start + 3, await connection.ExecuteScalarAsync<long>("SELECT changes_from FROM store_version"));
     }
 
     [Fact]

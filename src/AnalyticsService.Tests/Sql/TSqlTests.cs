@@ -33,7 +33,7 @@ public sealed class TSqlTests
     {
         foreach (var batch in MigrationBatches())
             Assert.Empty(TSqlCatalog.ParseErrors(batch));
-        Assert.Equal(["department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly", "rooms", "schema_migrations", "source_counts", "store_version", "sync_state",
+        Assert.Equal(["count_change_days", "department_agents", "department_ancestors", "departments", "login_tokens", "permission_roles", "report_counts", "report_counts_hourly", "roles", "room_counts", "room_counts_all", "room_counts_all_hourly", "room_counts_hourly", "rooms", "schema_migrations", "source_counts", "store_version", "sync_state",
             "unit_monitors", "user_roles", "users"], Catalog().Tables.Keys.Order());
         Assert.Equal(["chat_duration", "closed_at", "department_ancestors", "department_id", "department_kind", "id", "is_closed", "is_on_hold",
             "is_open", "is_queued", "needs_reimport", "on_hold", "open", "served_by_id", "served_by_kind", "served_by_ts", "served_by_username",

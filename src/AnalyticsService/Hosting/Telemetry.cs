@@ -32,6 +32,7 @@ public sealed class AnalyticsMetrics : IDisposable
     private readonly Counter<long> _versionReads;
     private readonly Counter<long> _rowsImported;
     private readonly Counter<long> _rowsSynced;
+    private readonly Histogram<double> _totalsLoads;
     private double? _syncLagSeconds;
 
     public AnalyticsMetrics(IMeterFactory meters)
@@ -43,6 +44,8 @@ public sealed class AnalyticsMetrics : IDisposable
         _versionReads = _meter.CreateCounter<long>("analytics.store_version.reads", "{read}", "Reads of the store version (to know whether kept answers still hold).");
         _rowsImported = _meter.CreateCounter<long>("analytics.rows.imported", "{row}", "Documents written to the store by import, per collection.");
         _rowsSynced = _meter.CreateCounter<long>("analytics.rows.synced", "{row}", "Documents written or deleted by following MongoDB.");
+        _totalsLoads = _meter.CreateHistogram<double>("analytics.totals.load.duration", "s",
+            "Loads of the counts held in memory: every cell (kind full) or the days writes changed (kind changed_days), and how long they took.");
         _meter.CreateObservableGauge("analytics.sync.lag", () => _syncLagSeconds is { } lag ? [new Measurement<double>(lag)] : Array.Empty<Measurement<double>>(),
             "s", "Now minus the time of the newest change applied from MongoDB.");
     }
@@ -57,6 +60,8 @@ public sealed class AnalyticsMetrics : IDisposable
     public void RowsImported(string collection, long rows) => _rowsImported.Add(rows, new KeyValuePair<string, object?>("collection", collection));
 
     public void RowsSynced(long rows) => _rowsSynced.Add(rows);
+
+    public void TotalsLoaded(string kind, TimeSpan duration) => _totalsLoads.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
 
     public void SyncLag(TimeSpan lag) => _syncLagSeconds = lag.TotalSeconds;
 

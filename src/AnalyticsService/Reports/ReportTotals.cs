@@ -4,23 +4,44 @@ using Dapper;
 
 namespace AnalyticsService.Reports;
 
+/// <summary>What a load of the report totals did.</summary>
+public enum TotalsLoad
+{
+    /// <summary>The totals were already at the store's version.</summary>
+    Current,
+    /// <summary>Every cell was read.</summary>
+    Full,
+    /// <summary>Only the cells of the days the writes since the totals' version changed were read.</summary>
+    ChangedDays,
+    /// <summary>Not loaded: the store failed, or kept changing faster than it could be followed; a later call tries again.</summary>
+    NotLoaded,
+}
+
 /// <summary>
 /// report_counts held in memory as running totals per key and day, and report_counts_hourly as counts per key and hour,
 /// for one store version, with the status counts' days and hours (<see cref="StatusTotals"/>): a range's whole days
 /// then cost two subtractions per key, whatever their number (summing a year of cells in SQL took 257 ms for 1,000
 /// agents at a million rooms), and its whole hours at most 46 additions per key
-/// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). When the store's version moves on, the
-/// totals are loaded again in the background, once (the days first, which serve at once, then the hours), and calls read
-/// the tables meanwhile; so an answer never comes from totals older than the store. The service starts the first load
-/// at start-up (ReportTotalsLoader).
+/// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). The service starts the first load at
+/// start-up (ReportTotalsLoader), which reads every cell (the days first, which serve at once, then the hours); when the
+/// store's version moves on, the next call starts a load in the background that reads again only the days the writes
+/// since changed (count_change_days, migration 12), and calls read the tables meanwhile: an answer never comes from
+/// totals older than the store. Each load ends with the same step: the days changed while it read are read again,
+/// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one.
 /// </summary>
-public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger)
+public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     private volatile Snapshot? _current;
     private Task? _loading;
     private readonly Lock _lock = new();
     private const long MaxEntries = 8_000_000; // 64 MB of running totals
     private const long MaxHourEntries = 48_000_000; // 96 MB of hourly counts
+
+    // Beyond this many changed days (a first import into a store the service follows), every cell is read again.
+    private const int MaxChangedDays = 62;
+
+    // Passes of reading changed days before a load gives up on a store that changes faster than that (the next call retries).
+    private const int MaxCatchUpPasses = 8;
 
     /// <summary>The totals at this version, or null (and a load started) when they are not loaded at it.</summary>
     public Snapshot? At(long version)
@@ -37,104 +58,213 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     }
 
     /// <summary>
-    /// Loads the totals at the store's current version (the background load, and what tests and benchmarks await); the
+    /// Brings the totals to the store's current version (the background load, and what tests and benchmarks await); the
     /// days alone when <paramref name="withHours"/> is false (tests of the path that reads the hours from the store).
     /// </summary>
-    public async Task LoadAsync(CancellationToken cancellationToken, bool withHours = true)
+    public async Task<TotalsLoad> LoadAsync(CancellationToken cancellationToken, bool withHours = true)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var before = await versions.ReadAsync(cancellationToken);
-            if (_current is { } current && current.Version == before && current.HasHours == withHours)
-                return;
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var builder = new Snapshot.Builder();
-            await ReadAsync(store.Dialect.ReportDayCells, builder.Add, cancellationToken);
-            if (builder.Entries > MaxEntries)
+            var version = await versions.ReadAsync(cancellationToken);
+            if (_current is { } current && current.WithHours == withHours && current.Version <= version)
             {
-                // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
-                logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
-                return;
+                if (current.Version == version)
+                    return TotalsLoad.Current;
+                if (await CatchUpAsync(current, cancellationToken) is { } caughtUp)
+                    return Loaded(caughtUp, TotalsLoad.ChangedDays, started);
             }
-            var status = StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, cancellationToken),
-                await ListAsync(store.Dialect.StatusHourCells, cancellationToken));
-            var days = builder.Build(before, status);
-            // Read committed: a commit during the reads shows as a new version, and these rows may mix two states.
-            if (await versions.ReadAsync(cancellationToken) != before)
-                return;
-            _current = days; // the days serve at once; the hours (many more rows) follow
-            if (!withHours || builder.Entries * 24 > MaxHourEntries)
-            {
-                Loaded(days, started);
-                return;
-            }
-            var hours = days.WithHours();
-            await ReadAsync(store.Dialect.ReportHourCells, hours.AddHour, cancellationToken);
-            if (await versions.ReadAsync(cancellationToken) == before)
-            {
-                _current = hours;
-                Loaded(hours, started);
-            }
+            return await LoadEveryCellAsync(version, withHours, started, cancellationToken);
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
             logger.LogWarning("The report day totals could not be loaded: {ExceptionType}: {Message}", ex.GetType().Name, ex.Message);
+            return TotalsLoad.NotLoaded;
         }
     }
 
-    // What the operator (and bench/run, which waits for it) sees: from here on, answers come from memory.
-    private void Loaded(Snapshot totals, long started) =>
-        logger.LogInformation("Report totals loaded at store version {Version} in {Seconds:F1} s, {What}.", totals.Version,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, totals.HasHours ? "days and hours" : "days only");
+    private async Task<TotalsLoad> LoadEveryCellAsync(long version, bool withHours, long started, CancellationToken cancellationToken)
+    {
+        var builder = new Snapshot.Builder();
+        await ReadAsync(store.Dialect.ReportDayCells, Everything, builder.Add, cancellationToken);
+        if (builder.Entries > MaxEntries)
+        {
+            // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
+            logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
+            return TotalsLoad.NotLoaded;
+        }
+        var status = StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
+            await ListAsync(store.Dialect.StatusHourCells, Everything, cancellationToken));
+        // Read committed, and possibly while writes commit: the days those writes changed are read again.
+        if (await CatchUpAsync(builder.Build(version, status), cancellationToken) is not { } days)
+            return TotalsLoad.NotLoaded;
+        _current = days; // the days serve at once; the hours (many more rows) follow
+        if (!withHours || builder.Entries * 24 > MaxHourEntries)
+            return Loaded(days, TotalsLoad.Full, started);
+        var hours = days.WithRoomForHours();
+        await ReadAsync(store.Dialect.ReportHourCells, Everything, hours.AddHour, cancellationToken);
+        if (await CatchUpAsync(hours, cancellationToken) is not { } withAll)
+            return TotalsLoad.NotLoaded;
+        return Loaded(withAll, TotalsLoad.Full, started);
+    }
+
+    /// <summary>
+    /// The totals at the store's version from totals read at an older one (or while it moved on): the cells of the days
+    /// changed since are read again, until a pass ends with the version where it began. Null when the changed days are not
+    /// all recorded (pruned, or written before migration 12), too many, or outside what the totals can take.
+    /// </summary>
+    private async Task<Snapshot?> CatchUpAsync(Snapshot totals, CancellationToken cancellationToken)
+    {
+        for (var pass = 0; pass < MaxCatchUpPasses; pass++)
+        {
+            var version = await versions.ReadAsync(cancellationToken);
+            if (version == totals.Version)
+                return totals;
+            var changes = await store.QueryAsync(forReports: true, async connection =>
+            {
+                var from = await connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.ChangesFrom, cancellationToken: cancellationToken));
+                return from > totals.Version ? null : (await connection.QueryAsync<long>(store.Command(store.Dialect.ChangedDaysSince,
+                    new SinceVersionParameters(totals.Version), cancellationToken: cancellationToken))).ToList();
+            }, cancellationToken);
+            if (changes is null || changes.Count > MaxChangedDays)
+                return null;
+            var days = new SortedSet<long>(changes);
+            var cells = new ChangedCells(days);
+            foreach (var (from, to) in Runs(days))
+            {
+                await ReadAsync(store.Dialect.ReportDayCells, new(from, to), cells.ReportDays.Add, cancellationToken);
+                if (totals.WithHours)
+                    await ReadAsync(store.Dialect.ReportHourCells, new(from * 24, to * 24), cells.ReportHours.Add, cancellationToken);
+                cells.StatusDays.AddRange(await ListAsync(store.Dialect.StatusDayCells, new(from, to), cancellationToken));
+                cells.StatusHours.AddRange(await ListAsync(store.Dialect.StatusHourCells, new(from * 24, to * 24), cancellationToken));
+            }
+            if (totals.Patched(version, cells) is not { } patched)
+                return null;
+            totals = patched;
+        }
+        return await versions.ReadAsync(cancellationToken) == totals.Version ? totals : null;
+    }
+
+    private static readonly PeriodSpanParameters Everything = new(long.MinValue, long.MaxValue);
+
+    /// <summary>Days in order as runs of consecutive days [from, to): one read per run.</summary>
+    private static IEnumerable<(long From, long To)> Runs(SortedSet<long> days)
+    {
+        long? from = null, to = null;
+        foreach (var day in days)
+        {
+            if (day != to)
+            {
+                if (from is { } f)
+                    yield return (f, to!.Value);
+                from = day;
+            }
+            to = day + 1;
+        }
+        if (from is { } last)
+            yield return (last, to!.Value);
+    }
+
+    // What the operator (and bench/run, which waits for it) sees: from here on, answers come from memory. Loads of changed
+    // days come with every write the service follows, so only their duration is recorded (analytics.totals.load.duration).
+    private TotalsLoad Loaded(Snapshot totals, TotalsLoad load, long started)
+    {
+        _current = totals;
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        metrics?.TotalsLoaded(load == TotalsLoad.Full ? "full" : "changed_days", elapsed);
+        if (load == TotalsLoad.Full)
+            logger.LogInformation("Report totals loaded at store version {Version} in {Seconds:F1} s, {What}.", totals.Version,
+                elapsed.TotalSeconds, totals.HasHours ? "days and hours" : "days only");
+        return load;
+    }
 
     // Row by row: only what each row adds is kept, never the rows (ten million rooms make about 10 million hourly cells).
-    private Task ReadAsync(SqlStatement<NoParameters> cells, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
+    private Task ReadAsync(SqlStatement<PeriodSpanParameters> cells, PeriodSpanParameters span, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
         store.QueryAsync(forReports: true, async connection =>
         {
-            await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(cells.Text, commandTimeout: store.CommandTimeoutSeconds)
+            await foreach (var row in connection.QueryUnbufferedAsync<ReportCellRow>(cells.Text, span, commandTimeout: store.CommandTimeoutSeconds)
                                .WithCancellation(cancellationToken))
                 add(row);
             return 0;
         }, cancellationToken);
 
-    private Task<List<StatusCellRow>> ListAsync(SqlStatement<NoParameters> cells, CancellationToken cancellationToken) =>
+    private Task<List<StatusCellRow>> ListAsync(SqlStatement<PeriodSpanParameters> cells, PeriodSpanParameters span, CancellationToken cancellationToken) =>
         store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<StatusCellRow>(
-            new CommandDefinition(cells.Text, commandTimeout: store.CommandTimeoutSeconds, cancellationToken: cancellationToken))).AsList(), cancellationToken);
+            store.Command(cells, span, cancellationToken: cancellationToken))).AsList(), cancellationToken);
 
-    /// <summary>Per report: its keys, and for each key the running total of its rooms before each day of the span loaded.</summary>
+    /// <summary>The cells, as they are now, of the days writes changed (a day none of whose cells is listed is all zero).</summary>
+    public sealed record ChangedCells(SortedSet<long> Days)
+    {
+        public List<ReportCellRow> ReportDays { get; } = [];
+        public List<ReportCellRow> ReportHours { get; } = [];
+        public List<StatusCellRow> StatusDays { get; } = [];
+        public List<StatusCellRow> StatusHours { get; } = [];
+    }
+
+    /// <summary>
+    /// Per report: its keys, for each day of the span loaded the running total of each key's rooms before it, and each
+    /// day's hours. Never changed once published: a load makes a new snapshot, which shares what the writes left alone.
+    /// </summary>
     public sealed class Snapshot
     {
         private readonly Dictionary<ReportDimension, Totals> _reports;
 
-        private Snapshot(long version, Dictionary<ReportDimension, Totals> reports, StatusTotals? status) =>
-            (Version, _reports, Status) = (version, reports, status);
+        private Snapshot(long version, Dictionary<ReportDimension, Totals> reports, StatusTotals? status, bool withHours) =>
+            (Version, _reports, Status, WithHours) = (version, reports, status, withHours);
 
         public long Version { get; }
 
         /// <summary>The status counts' days and hours (null when their span is too long to hold).</summary>
         public StatusTotals? Status { get; }
 
-        /// <summary>Whether the hours are held too (after the days, unless the days' span makes them too many).</summary>
-        public bool HasHours => _reports.Count == 0 ? _withHours : _reports.Values.All(t => t.Hours is not null);
+        /// <summary>Whether the hours were loaded too (after the days, unless the days' span makes them too many).</summary>
+        public bool WithHours { get; }
 
-        private bool _withHours;
+        /// <summary>Whether every report's hours are held.</summary>
+        public bool HasHours => _reports.Count == 0 ? WithHours : _reports.Values.All(t => t.Hours is not null);
 
         /// <summary>The same days, with room for the hours, which <see cref="AddHour"/> then fills.</summary>
-        public Snapshot WithHours() => new(Version, _reports.ToDictionary(r => r.Key,
-            r => r.Value with { Hours = new ushort[r.Value.Keys.Length * r.Value.DayCount * 24L] }), Status) { _withHours = true };
+        public Snapshot WithRoomForHours() => new(Version, _reports.ToDictionary(r => r.Key,
+            r => r.Value with { Hours = new ushort[]?[r.Value.DayCount] }), Status, withHours: true);
 
         /// <summary>An hourly cell (its hour in Day) while loading; one whose count does not fit drops that report's hours.</summary>
         public void AddHour(ReportCellRow row)
         {
             if (!_reports.TryGetValue((ReportDimension)row.Report, out var totals) || totals.Hours is not { } hours)
                 return;
-            var hour = row.Day - totals.FirstDay * 24;
-            if (!totals.Index.TryGetValue(row.Key, out var key) || hour < 0 || hour >= totals.DayCount * 24L || row.Total is < 0 or > ushort.MaxValue)
+            var day = RangeSplit.DayOfHour(row.Day) - totals.FirstDay;
+            if (!totals.Index.TryGetValue(row.Key, out var key) || day < 0 || day >= totals.DayCount || row.Total is < 0 or > ushort.MaxValue)
             {
                 _reports[(ReportDimension)row.Report] = totals with { Hours = null }; // that report's whole hours come from the store
                 return;
             }
-            hours[hour * totals.Keys.Length + key] = (ushort)row.Total;
+            var chunk = hours[day] ??= new ushort[24 * totals.Keys.Length];
+            chunk[(row.Day - RangeSplit.DayOfHour(row.Day) * 24) * totals.Keys.Length + key] = (ushort)row.Total;
+        }
+
+        /// <summary>
+        /// These totals at a newer version: the changed days' cells replace what was held for those days; every other day is
+        /// shared. Null when a changed day lies before the span held, or the span would grow past what is held in memory.
+        /// </summary>
+        public Snapshot? Patched(long version, ChangedCells cells)
+        {
+            if (cells.Days.Count == 0)
+                return new Snapshot(version, _reports, Status, WithHours); // writes that changed no count (users, names)
+            var reports = new Dictionary<ReportDimension, Totals>(_reports);
+            foreach (var group in cells.ReportDays.GroupBy(c => (ReportDimension)c.Report))
+            {
+                if (!reports.ContainsKey(group.Key))
+                    return null; // a report's first cells: the whole load makes its span
+            }
+            var hoursByReport = cells.ReportHours.ToLookup(c => (ReportDimension)c.Report);
+            var daysByReport = cells.ReportDays.ToLookup(c => (ReportDimension)c.Report);
+            foreach (var (report, totals) in _reports)
+            {
+                if (totals.Patched(cells.Days, daysByReport[report], WithHours ? hoursByReport[report] : []) is not { } patched)
+                    return null;
+                reports[report] = patched;
+            }
+            return new Snapshot(version, reports, Status?.Patched(cells.Days, cells.StatusDays, cells.StatusHours), WithHours);
         }
 
         /// <summary>How many keys a report has here: about as many as its answer's cells (an answer's dictionary is made that large).</summary>
@@ -149,13 +279,16 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             if (!_reports.TryGetValue(report, out var totals))
                 return;
             var rooms = new long[totals.Keys.Length];
-            var stride = totals.DayCount + 1;
             var (fromDay, toDay) = ((int)Math.Clamp(split.FirstDay - totals.FirstDay, 0, totals.DayCount),
                 (int)Math.Clamp(split.EndDay - totals.FirstDay, 0, totals.DayCount));
             if (fromDay < toDay)
             {
-                for (var k = 0; k < rooms.Length; k++)
-                    rooms[k] = totals.Running[k * stride + toDay] - totals.Running[k * stride + fromDay];
+                // A row may be narrower than the keys: a key added after it was made had no rooms before its day.
+                var (to, from) = (totals.Running[toDay], totals.Running[fromDay]);
+                for (var k = 0; k < to.Length; k++)
+                    rooms[k] = to[k];
+                for (var k = 0; k < from.Length; k++)
+                    rooms[k] -= from[k];
             }
             if (totals.Hours is { } hours)
             {
@@ -174,13 +307,18 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
 
         // Hour by hour, each hour's keys side by side: a day's hours of a thousand agents are 46 KB read in order (key by
         // key, they were a thousand reads 35 KB apart, each a cache miss, at ten million rooms), added a vector at a time
-        // into 32-bit sums.
-        private static void AddHours(Totals totals, ushort[] hours, long firstHour, long endHour, uint[] sums)
+        // into 32-bit sums. A day without cells holds no array.
+        private static void AddHours(Totals totals, ushort[]?[] hours, long firstHour, long endHour, uint[] sums)
         {
             var span = totals.DayCount * 24L;
             var (from, to) = (Math.Clamp(firstHour - totals.FirstDay * 24, 0, span), Math.Clamp(endHour - totals.FirstDay * 24, 0, span));
             for (var hour = from; hour < to; hour++)
-                AddWidened(hours.AsSpan((int)(hour * sums.Length), sums.Length), sums);
+            {
+                if (hours[hour / 24] is not { } day)
+                    continue;
+                var width = day.Length / 24;
+                AddWidened(day.AsSpan((int)(hour % 24) * width, width), sums);
+            }
         }
 
         private static void AddWidened(ReadOnlySpan<ushort> counts, Span<uint> sums)
@@ -200,7 +338,83 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 sums[k] += counts[k];
         }
 
-        private sealed record Totals(ReportKey[] Keys, Dictionary<ReportKey, int> Index, long FirstDay, int DayCount, long[] Running, ushort[]? Hours);
+        /// <summary>
+        /// One report's totals. Running[i]: per key, its rooms on the days before FirstDay + i (i from 0 to DayCount), a
+        /// row per day so that a load of changed days makes new rows only from the first changed day on. Hours[d]: day
+        /// d's hours, each hour's keys side by side (null: no cells). Keys are only ever added: an array made before a key
+        /// was added is narrower, and that key's entries there are zero.
+        /// </summary>
+        private sealed record Totals(ReportKey[] Keys, Dictionary<ReportKey, int> Index, long FirstDay, int DayCount, long[][] Running, ushort[]?[]? Hours)
+        {
+            public Totals? Patched(SortedSet<long> days, IEnumerable<ReportCellRow> dayCells, IEnumerable<ReportCellRow> hourCells)
+            {
+                if (days.Min < FirstDay || days.Max - FirstDay + 1 > int.MaxValue / 2)
+                    return null;
+                var (keys, index) = (Keys, Index);
+                int KeyOf(ReportKey key)
+                {
+                    if (index.TryGetValue(key, out var k))
+                        return k;
+                    if (ReferenceEquals(index, Index))
+                        (keys, index) = ([.. Keys], new Dictionary<ReportKey, int>(Index));
+                    keys = [.. keys, key];
+                    return index[key] = keys.Length - 1;
+                }
+                var fresh = days.ToDictionary(d => d, _ => new List<(int Key, long Total)>());
+                foreach (var cell in dayCells)
+                {
+                    if (fresh.TryGetValue(cell.Day, out var day))
+                        day.Add((KeyOf(cell.Key), cell.Total));
+                }
+                var hourly = hourCells.Select(c => (Day: RangeSplit.DayOfHour(c.Day), Hour: c.Day, Key: KeyOf(c.Key), c.Total)).ToList();
+                var (width, dayCount) = (keys.Length, (int)Math.Max(DayCount, days.Max - FirstDay + 1));
+                if ((long)width * (dayCount + 1) > MaxEntries)
+                    return null;
+
+                // Each key's change on the changed days, added up from the first of them: every row after one changes by that.
+                var running = new long[dayCount + 1][];
+                for (var i = 0; i <= dayCount; i++)
+                    running[i] = Running[Math.Min(i, DayCount)]; // past the old span, each key's total stays where it ended
+                var change = new long[width];
+                var changed = false;
+                for (var i = (int)(days.Min - FirstDay); i < dayCount; i++)
+                {
+                    if (fresh.TryGetValue(FirstDay + i, out var now))
+                    {
+                        var (before, after) = (Running[Math.Min(i, DayCount)], Running[Math.Min(i + 1, DayCount)]);
+                        for (var k = 0; k < after.Length; k++)
+                            change[k] -= after[k];
+                        for (var k = 0; k < before.Length; k++)
+                            change[k] += before[k];
+                        foreach (var (key, total) in now)
+                            change[key] += total;
+                        changed = change.AsSpan().ContainsAnyExcept(0L);
+                    }
+                    if (!changed)
+                        continue;
+                    var row = new long[width];
+                    running[i + 1].CopyTo(row, 0);
+                    for (var k = 0; k < width; k++)
+                        row[k] += change[k];
+                    running[i + 1] = row;
+                }
+
+                if (Hours is null)
+                    return new Totals(keys, index, FirstDay, dayCount, running, null);
+                var hours = new ushort[]?[dayCount];
+                Array.Copy(Hours, hours, Hours.Length);
+                foreach (var day in days)
+                    hours[day - FirstDay] = null;
+                foreach (var (day, hour, key, total) in hourly)
+                {
+                    if (!days.Contains(day) || total is < 0 or > ushort.MaxValue)
+                        return new Totals(keys, index, FirstDay, dayCount, running, null); // that report's whole hours come from the store
+                    var chunk = hours[day - FirstDay] ??= new ushort[24 * width];
+                    chunk[(hour - day * 24) * width + key] = (ushort)total;
+                }
+                return new Totals(keys, index, FirstDay, dayCount, running, hours);
+            }
+        }
 
         /// <summary>Takes report_counts' rows one at a time: each key once, each cell as three numbers.</summary>
         public sealed class Builder
@@ -228,22 +442,22 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 {
                     var firstDay = cells.Min(c => c.Day);
                     var dayCount = checked((int)(cells.Max(c => c.Day) - firstDay + 1));
-                    var stride = dayCount + 1;
-                    var running = new long[keys.Count * stride];
+                    var running = new long[dayCount + 1][];
+                    for (var i = 0; i < running.Length; i++)
+                        running[i] = new long[keys.Count];
                     foreach (var (key, day, total) in cells)
-                        running[key * stride + (int)(day - firstDay) + 1] += total;
-                    for (var k = 0; k < keys.Count; k++)
+                        running[(int)(day - firstDay) + 1][key] += total;
+                    for (var i = 1; i < running.Length; i++)
                     {
-                        var row = running.AsSpan(k * stride, stride);
-                        for (var d = 1; d < row.Length; d++)
-                            row[d] += row[d - 1];
+                        for (var k = 0; k < keys.Count; k++)
+                            running[i][k] += running[i - 1][k];
                     }
                     var ordered = new ReportKey[keys.Count];
                     foreach (var (key, index) in keys)
                         ordered[index] = key;
                     reports[report] = new Totals(ordered, keys, firstDay, dayCount, running, null);
                 }
-                return new Snapshot(version, reports, status);
+                return new Snapshot(version, reports, status, withHours: false);
             }
         }
     }

@@ -21,6 +21,14 @@ public sealed class StatusTotals
     public static StatusTotals? Of(List<StatusCellRow> days, List<StatusCellRow> hours) =>
         Running.Of(days) is { } d && Running.Of(hours) is { } h ? new StatusTotals(d, h) : null;
 
+    /// <summary>
+    /// These totals with the cells of the changed days (and their hours) as they are now: a day or hour none of whose cells
+    /// is listed is zero. Null when the span would grow too long to hold.
+    /// </summary>
+    public StatusTotals? Patched(SortedSet<long> days, List<StatusCellRow> dayCells, List<StatusCellRow> hourCells) =>
+        _days.Patched(days, dayCells) is { } d && _hours.Patched(days.SelectMany(day => Enumerable.Range(0, 24).Select(h => day * 24 + h)), hourCells) is { } h
+            ? new StatusTotals(d, h) : null;
+
     /// <summary>The rooms of a range's whole days and whole hours (RangeSplit); its partial hours are not in the cells.</summary>
     public StatusCounts WholePeriods(RangeSplit split) =>
         _days.Between(split.FirstDay, split.EndDay) + _hours.Between(split.FirstHour, split.HeadHourEnd) + _hours.Between(split.TailHourStart, split.EndHour);
@@ -46,6 +54,36 @@ public sealed class StatusTotals
                 sums[at + 3] += cell.OnHold;
                 sums[at + 4] += cell.Closed;
             }
+            for (var i = Width; i < sums.Length; i++)
+                sums[i] += sums[i - Width];
+            return new Running(first, count, sums);
+        }
+
+        /// <summary>The same with these periods' five numbers replaced by the cells' (zero where no cell is listed).</summary>
+        public Running? Patched(IEnumerable<long> periods, List<StatusCellRow> cells)
+        {
+            var fresh = periods.ToDictionary(p => p, _ => new long[Width]);
+            if (fresh.Count == 0)
+                return this;
+            var first = Count == 0 ? fresh.Keys.Min() : Math.Min(First, fresh.Keys.Min());
+            var last = Math.Max(Count == 0 ? first : First + Count - 1, fresh.Keys.Max());
+            if (last - first >= MaxPeriods)
+                return null;
+            foreach (var cell in cells)
+            {
+                if (fresh.TryGetValue(cell.Period, out var values))
+                    (values[0], values[1], values[2], values[3], values[4]) = (cell.Total, cell.Open, cell.Queued, cell.OnHold, cell.Closed);
+            }
+            var count = last - first + 1;
+            var sums = new long[(count + 1) * Width];
+            for (var period = First; period < First + Count; period++)
+            {
+                var (from, to) = ((period - First) * Width, (period - first + 1) * Width);
+                for (var field = 0; field < Width; field++)
+                    sums[to + field] = Sums[from + Width + field] - Sums[from + field];
+            }
+            foreach (var (period, values) in fresh)
+                values.CopyTo(sums, (period - first + 1) * Width);
             for (var i = Width; i < sums.Length; i++)
                 sums[i] += sums[i - Width];
             return new Running(first, count, sums);

@@ -90,6 +90,7 @@ public sealed record CountDeltaRow(long Period, byte DepartmentKind, string Depa
 [JsonSerializable(typeof(List<PeriodCountDeltaRow>))]
 [JsonSerializable(typeof(List<ReportCountDeltaRow>))]
 [JsonSerializable(typeof(List<SourceCountDeltaRow>))]
+[JsonSerializable(typeof(List<long>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<string?>))]
 public sealed partial class BatchJson : JsonSerializerContext

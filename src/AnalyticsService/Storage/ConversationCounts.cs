@@ -74,6 +74,9 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
             : new(s, headEnd, tailStart, e, firstHour, endHour, endHour, endHour, 0, 0);
     }
 
+    /// <summary>The day an hour (hours since 1970-01-01T00:00Z) is in.</summary>
+    public static long DayOfHour(long hour) => FloorDiv(hour, HoursPerDay);
+
     /// <summary>The cell of an instant given in Unix milliseconds, for periods of this many milliseconds (an hour, a day).</summary>
     public static long PeriodOf(long milliseconds, long periodMilliseconds) => FloorDiv(milliseconds, periodMilliseconds);
 

@@ -285,23 +285,41 @@ public abstract class SqlDialect
     /// </summary>
     public abstract SqlStatement<RangeParameters> RoomsInRange { get; }
 
-    /// <summary>room_counts_all's cells (the status counts per day, whatever the departments): what StatusTotals loads.</summary>
-    public SqlStatement<NoParameters> StatusDayCells { get; } = new(StatusCells("room_counts_all", "day"));
+    /// <summary>
+    /// room_counts_all's cells (the status counts per day, whatever the departments) of the days [From, To): what
+    /// StatusTotals loads, all of them or the days writes changed.
+    /// </summary>
+    public SqlStatement<PeriodSpanParameters> StatusDayCells { get; } = new(StatusCells("room_counts_all", "day"));
 
-    /// <summary>room_counts_all_hourly's cells (per hour): what StatusTotals loads with the days.</summary>
-    public SqlStatement<NoParameters> StatusHourCells { get; } = new(StatusCells("room_counts_all_hourly", "hour"));
+    /// <summary>room_counts_all_hourly's cells (per hour) of the hours [From, To): what StatusTotals loads with the days.</summary>
+    public SqlStatement<PeriodSpanParameters> StatusHourCells { get; } = new(StatusCells("room_counts_all_hourly", "hour"));
 
     private static string StatusCells(string table, string period) => $"""
         SELECT CAST({period} AS bigint) AS Period, CAST(total AS bigint) AS Total, CAST([open] AS bigint) AS [Open], CAST(queued AS bigint) AS Queued,
                CAST(on_hold AS bigint) AS OnHold, CAST(closed AS bigint) AS Closed
-        FROM {table} WHERE total <> 0
+        FROM {table} WHERE {period} >= @From AND {period} < @To AND total <> 0
         """;
 
-    /// <summary>Every non-zero cell of report_counts: what ReportTotals loads.</summary>
-    public abstract SqlStatement<NoParameters> ReportDayCells { get; }
+    /// <summary>Every non-zero cell of report_counts of the days [From, To): what ReportTotals loads.</summary>
+    public abstract SqlStatement<PeriodSpanParameters> ReportDayCells { get; }
 
-    /// <summary>Every non-zero cell of report_counts_hourly (its hour as Day): what ReportTotals loads after the days.</summary>
-    public abstract SqlStatement<NoParameters> ReportHourCells { get; }
+    /// <summary>Every non-zero cell of report_counts_hourly of the hours [From, To) (its hour as Day): what ReportTotals loads after the days.</summary>
+    public abstract SqlStatement<PeriodSpanParameters> ReportHourCells { get; }
+
+    /// <summary>The reports of report_counts, as the condition that lets a day or hour range seek its primary key (report first).</summary>
+    protected static string AllReports { get; } = string.Join(", ", Enum.GetValues<ReportDimension>().Select(r => (int)r));
+
+    /// <summary>
+    /// Records, after the version bump of a write that changed counts, the days it changed (@Days) under its version, and
+    /// keeps only the last @Keep versions' days (store_version.changes_from: migration 12).
+    /// </summary>
+    public abstract SqlStatement<ChangedDaysParameters> RecordChangedDays { get; }
+
+    /// <summary>The version after which every write's changed days are recorded.</summary>
+    public SqlStatement<NoParameters> ChangesFrom { get; } = new("SELECT changes_from FROM store_version WHERE id = 1");
+
+    /// <summary>The days the writes committed after a version changed in the counts tables.</summary>
+    public SqlStatement<SinceVersionParameters> ChangedDaysSince { get; } = new("SELECT DISTINCT day FROM count_change_days WHERE version > @Version");
 
     /// <summary>Departments' ids and names, to label the by-department cells.</summary>
     public SqlStatement<NoParameters> DepartmentNames { get; } = new("SELECT id AS Id, name AS Name FROM departments");

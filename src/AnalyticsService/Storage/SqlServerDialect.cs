@@ -204,10 +204,17 @@ public sealed partial class SqlServerDialect : SqlDialect
     protected override ReportCellsShape ReportCellsIn { get; } = new("dbo.", RoomKeys, Visible, "CAST(1 AS bigint)",
         "CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total", $"s.k1_kind, {ByBytes("s.k1")}, s.k2_kind, {ByBytes("s.k2")}");
 
-    public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
+    public override SqlStatement<PeriodSpanParameters> ReportDayCells { get; } = new($"""
         SELECT CAST(c.report AS bigint) AS Report, CAST(c.day AS bigint) AS Day, CAST(c.k1_kind AS bigint) AS K1Kind, c.k1 AS K1,
                CAST(c.k2_kind AS bigint) AS K2Kind, c.k2 AS K2, c.total AS Total
-        FROM dbo.report_counts c WHERE c.total <> 0
+        FROM dbo.report_counts c WHERE c.report IN ({AllReports}) AND c.day >= @From AND c.day < @To AND c.total <> 0
+        """);
+
+    public override SqlStatement<ChangedDaysParameters> RecordChangedDays { get; } = new("""
+        INSERT INTO dbo.count_change_days (version, day)
+        SELECT v.version, d.day FROM dbo.store_version v CROSS JOIN OPENJSON(@Days) WITH (day int '$') AS d WHERE v.id = 1;
+        DELETE FROM dbo.count_change_days WHERE version <= (SELECT version - @Keep FROM dbo.store_version WHERE id = 1);
+        UPDATE dbo.store_version SET changes_from = version - @Keep WHERE id = 1 AND changes_from < version - @Keep;
         """);
 
     public override SqlStatement<SyncStateParameters> SaveSyncState { get; } = new("""
@@ -217,10 +224,10 @@ public sealed partial class SqlServerDialect : SqlDialect
             INSERT INTO dbo.sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt);
         """);
 
-    public override SqlStatement<NoParameters> ReportHourCells { get; } = new("""
+    public override SqlStatement<PeriodSpanParameters> ReportHourCells { get; } = new($"""
         SELECT CAST(h.report AS bigint) AS Report, CAST(h.hour AS bigint) AS Day, CAST(h.k1_kind AS bigint) AS K1Kind, h.k1 AS K1,
                CAST(h.k2_kind AS bigint) AS K2Kind, h.k2 AS K2, h.total AS Total
-        FROM dbo.report_counts_hourly h WHERE h.total <> 0
+        FROM dbo.report_counts_hourly h WHERE h.report IN ({AllReports}) AND h.hour >= @From AND h.hour < @To AND h.total <> 0
         """);
 
     public override SqlStatement<IdsParameters> UserNames { get; } = new(

@@ -84,4 +84,13 @@ public sealed record BatchParameters(string Batch);
 
 public sealed record VersionParameters(int Version);
 
+/// <summary>A store version: the changes committed after it.</summary>
+public sealed record SinceVersionParameters(long Version);
+
+/// <summary>Periods (days or hours) in [From, To).</summary>
+public sealed record PeriodSpanParameters(long From, long To);
+
+/// <summary>The days a write changed (a JSON array of numbers) and how many versions of such days to keep.</summary>
+public sealed record ChangedDaysParameters(string Days, long Keep);
+
 public sealed record MigrationParameters(int Version, string Name, DateTime AppliedAt);

@@ -198,9 +198,15 @@ public sealed class SqliteDialect : SqlDialect
     protected override ReportCellsShape ReportCellsIn { get; } = new("", RoomKeys, Visible, "1",
         "s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total", "s.k1_kind, s.k1, s.k2_kind, s.k2");
 
-    public override SqlStatement<NoParameters> ReportDayCells { get; } = new("""
+    public override SqlStatement<PeriodSpanParameters> ReportDayCells { get; } = new($"""
         SELECT report AS Report, day AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
-        FROM report_counts WHERE total <> 0
+        FROM report_counts WHERE report IN ({AllReports}) AND day >= @From AND day < @To AND total <> 0
+        """);
+
+    public override SqlStatement<ChangedDaysParameters> RecordChangedDays { get; } = new("""
+        INSERT INTO count_change_days (version, day) SELECT v.version, d.value FROM store_version v, json_each(@Days) d WHERE v.id = 1;
+        DELETE FROM count_change_days WHERE version <= (SELECT version - @Keep FROM store_version WHERE id = 1);
+        UPDATE store_version SET changes_from = version - @Keep WHERE id = 1 AND changes_from < version - @Keep
         """);
 
     public override SqlStatement<SyncStateParameters> SaveSyncState { get; } = new("""
@@ -208,9 +214,9 @@ public sealed class SqliteDialect : SqlDialect
         ON CONFLICT (stream) DO UPDATE SET resume_token = excluded.resume_token, watermark = excluded.watermark, applied_at = excluded.applied_at
         """);
 
-    public override SqlStatement<NoParameters> ReportHourCells { get; } = new("""
+    public override SqlStatement<PeriodSpanParameters> ReportHourCells { get; } = new($"""
         SELECT report AS Report, hour AS Day, k1_kind AS K1Kind, k1 AS K1, k2_kind AS K2Kind, k2 AS K2, total AS Total
-        FROM report_counts_hourly WHERE total <> 0
+        FROM report_counts_hourly WHERE report IN ({AllReports}) AND hour >= @From AND hour < @To AND total <> 0
         """);
 
     public override SqlStatement<IdsParameters> UserNames { get; } = new(

@@ -382,6 +382,7 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
 
     private async Task WriteAsync(CellChanges cells, CancellationToken cancellationToken)
     {
+        NoteChangedDays(cells);
         for (var i = 0; i < _reportStatements.Length; i++)
             await ExecuteAsync(_reportStatements[i], cells.Reports[i], cancellationToken);
         await ExecuteAsync(Sql.AddToSourceCounts, cells.Sources, cancellationToken);
@@ -393,6 +394,30 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
     }
 
     private Task WriteCountChangesAsync(CancellationToken cancellationToken) => WriteAsync(TakeCountChanges(), cancellationToken);
+
+    // The days whose cells the session changed in any counts table (an hour's cells change with its day's), recorded under
+    // its version at commit: a service holding the totals in memory then reads those days again, not every cell.
+    private readonly SortedSet<long> _changedDays = [];
+
+    /// <summary>
+    /// How many versions' changed days the store keeps (count_change_days): a service whose totals are older than that
+    /// reads every cell again. Ten thousand commits: some hours of a busy sync, and a few hundred kilobytes.
+    /// </summary>
+    public const long KeptChangeVersions = 10_000;
+
+    private void NoteChangedDays(CellChanges cells)
+    {
+        foreach (var row in cells.Reports[0])
+            _changedDays.Add(row.Period);
+        foreach (var row in cells.Reports[1])
+            _changedDays.Add(RangeSplit.DayOfHour(row.Period));
+        foreach (var row in cells.Sources)
+            _changedDays.Add(row.Period);
+        foreach (var row in cells.Status[0])
+            _changedDays.Add(row.Period);
+        foreach (var row in cells.Status[1])
+            _changedDays.Add(RangeSplit.DayOfHour(row.Period));
+    }
 
     /// <summary>Records where a stream has got to: committed with the changes of this session, or not at all.</summary>
     public Task SaveSyncStateAsync(string stream, string? resumeToken, long? watermark, DateTimeOffset appliedAt, CancellationToken cancellationToken) =>
@@ -406,6 +431,9 @@ public sealed class WriteSession(Store store, DbConnection connection, DbTransac
             await CountRoomsOnceAsync(cancellationToken);
         await WriteCountChangesAsync(cancellationToken);
         await connection.ExecuteAsync(store.Command(Sql.BumpStoreVersion, transaction, cancellationToken));
+        if (_changedDays.Count > 0)
+            await connection.ExecuteAsync(store.Command(Sql.RecordChangedDays,
+                new ChangedDaysParameters(BatchJson.Serialize(_changedDays.ToList()), KeptChangeVersions), transaction, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
