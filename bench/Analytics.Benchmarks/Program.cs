@@ -6,6 +6,10 @@ using BenchmarkDotNet.Running;
 if (args is ["grpc-load", .. var load])
     return await Analytics.Benchmarks.GrpcLoad.RunAsync(load);
 
+// bench/writes' writer: commits at a steady rate into a store a running service reads.
+if (args is ["write-load", .. var writes])
+    return await Analytics.Benchmarks.WriteLoad.RunAsync(writes);
+
 // A short run per case: the plain scan of ten million rooms takes seconds an operation.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.StatusQueryBenchmarks).Assembly)
     .Run(args, DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator));

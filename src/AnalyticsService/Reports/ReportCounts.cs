@@ -17,7 +17,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     {
         var split = RangeSplit.Of(start, end);
         var version = await versions.ReadAsync(cancellationToken);
-        if (split.HasWholeHours && totals.At(version) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
+        if (split.HasWholeHours && await totals.AtAsync(version, cancellationToken) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
         {
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.

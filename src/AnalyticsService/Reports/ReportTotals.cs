@@ -32,7 +32,7 @@ public enum TotalsLoad
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     private volatile Snapshot? _current;
-    private Task? _loading;
+    private Task<TotalsLoad>? _loading;
     private readonly Lock _lock = new();
     private const long MaxEntries = 8_000_000; // 64 MB of running totals
     private const long MaxHourEntries = 48_000_000; // 96 MB of hourly counts
@@ -43,18 +43,61 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     // Passes of reading changed days before a load gives up on a store that changes faster than that (the next call retries).
     private const int MaxCatchUpPasses = 8;
 
+    // How long a call waits for the totals to catch up with a version (reading the days a commit changed takes tens of
+    // milliseconds; a by-agent year from the tables, hundreds, on the same cores as the catching up).
+    private static readonly TimeSpan MaxCatchUpWait = TimeSpan.FromSeconds(1);
+
     /// <summary>The totals at this version, or null (and a load started) when they are not loaded at it.</summary>
     public Snapshot? At(long version)
     {
         var current = _current;
         if (current?.Version == version)
             return current;
+        _ = Load();
+        return null;
+    }
+
+    /// <summary>
+    /// The totals at this version, waiting (up to a second) while older ones catch up with it, as they do after each commit;
+    /// null at once while no totals are held (the first load reads every cell) or when they hold the days alone.
+    /// </summary>
+    public async ValueTask<Snapshot?> AtAsync(long version, CancellationToken cancellationToken)
+    {
+        var current = _current;
+        if (current?.Version == version)
+            return current;
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(MaxCatchUpWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        // Twice at most: a load under way may have begun before this version was committed.
+        for (var attempt = 0; attempt < 2 && current is { WithHours: true } && current.Version < version; attempt++)
+        {
+            var left = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero)
+                break;
+            try
+            {
+                await Load().WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+            current = _current;
+            if (current?.Version == version)
+                return current;
+        }
+        if (current?.Version != version)
+            _ = Load();
+        return null;
+    }
+
+    private Task Load()
+    {
         lock (_lock)
         {
             if (_loading is null || _loading.IsCompleted)
                 _loading = Task.Run(() => LoadAsync(CancellationToken.None));
+            return _loading;
         }
-        return null;
     }
 
     /// <summary>
@@ -79,6 +122,12 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))
         {
             logger.LogWarning("The report day totals could not be loaded: {ExceptionType}: {Message}", ex.GetType().Name, ex.Message);
+            return TotalsLoad.NotLoaded;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Calls wait on this load: whatever went wrong, they are answered from the tables, and the next call tries again.
+            logger.LogError(ex, "The report totals could not be loaded.");
             return TotalsLoad.NotLoaded;
         }
     }

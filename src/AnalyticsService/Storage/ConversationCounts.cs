@@ -118,7 +118,7 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     // For a caller who sees every room: the whole days and hours from the status totals in memory, the partial hours from
     // the edge hours' rooms, all at one store version; null when memory does not hold them at that version.
     private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, long version, CancellationToken cancellationToken) =>
-        totals.At(version)?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
+        (await totals.AtAsync(version, cancellationToken))?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
             ? status.WholePeriods(split) + inMemory.Statuses()
             : null;
 
