@@ -110,12 +110,15 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         try
         {
             var version = await versions.ReadAsync(cancellationToken);
-            if (_current is { } current && current.WithHours == withHours && current.Version <= version)
+            if (_base is { } from && from.WithHours == withHours && from.Version <= version)
             {
-                if (current.Version == version)
+                if (from.Version == version && ReferenceEquals(from, _current))
                     return TotalsLoad.Current;
-                if (await CatchUpAsync(current, cancellationToken) is { } caughtUp)
+                var (caughtUp, followed) = await CatchUpAsync(from, cancellationToken);
+                if (caughtUp is not null)
                     return Loaded(caughtUp, TotalsLoad.ChangedDays, started);
+                if (followed)
+                    return TotalsLoad.NotLoaded; // the store kept changing: the next load goes on from where this one got
             }
             return await LoadEveryCellAsync(version, withHours, started, cancellationToken);
         }
@@ -145,30 +148,36 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         var status = StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
             await ListAsync(store.Dialect.StatusHourCells, Everything, cancellationToken));
         // Read committed, and possibly while writes commit: the days those writes changed are read again.
-        if (await CatchUpAsync(builder.Build(version, status), cancellationToken) is not { } days)
+        if ((await CatchUpAsync(builder.Build(version, status), cancellationToken)).Totals is not { } days)
             return TotalsLoad.NotLoaded;
         _current = days; // the days serve at once; the hours (many more rows) follow
         if (!withHours || builder.Entries * 24 > MaxHourEntries)
             return Loaded(days, TotalsLoad.Full, started);
         var hours = days.WithRoomForHours();
         await ReadAsync(store.Dialect.ReportHourCells, Everything, hours.AddHour, cancellationToken);
-        if (await CatchUpAsync(hours, cancellationToken) is not { } withAll)
+        if ((await CatchUpAsync(hours, cancellationToken)).Totals is not { } withAll)
             return TotalsLoad.NotLoaded;
         return Loaded(withAll, TotalsLoad.Full, started);
     }
 
+    // What the next load catches up from: the totals served, or newer ones read while the store kept moving on, which are
+    // not served until a pass of reading the changed days ends at the version it began with.
+    private Snapshot? _base;
+
     /// <summary>
     /// The totals at the store's version from totals read at an older one (or while it moved on): the cells of the days
-    /// changed since are read again, until a pass ends with the version where it began. Null when the changed days are not
-    /// all recorded (pruned, or written before migration 12), too many, or outside what the totals can take.
+    /// changed since are read again, until a pass ends with the version where it began. Totals null and Followed true: the
+    /// store changed during every pass (the next load goes on from the last). Followed false: the changed days are not all
+    /// recorded (pruned, or written before migration 12), too many, or outside what the totals can take.
     /// </summary>
-    private async Task<Snapshot?> CatchUpAsync(Snapshot totals, CancellationToken cancellationToken)
+    private async Task<(Snapshot? Totals, bool Followed)> CatchUpAsync(Snapshot totals, CancellationToken cancellationToken)
     {
         for (var pass = 0; pass < MaxCatchUpPasses; pass++)
         {
+            _base = totals;
             var version = await versions.ReadAsync(cancellationToken);
             if (version == totals.Version)
-                return totals;
+                return (totals, true);
             var changes = await store.QueryAsync(forReports: true, async connection =>
             {
                 var from = await connection.ExecuteScalarAsync<long>(store.Command(store.Dialect.ChangesFrom, cancellationToken: cancellationToken));
@@ -176,7 +185,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                     new SinceVersionParameters(totals.Version), cancellationToken: cancellationToken))).ToList();
             }, cancellationToken);
             if (changes is null || changes.Count > MaxChangedDays)
-                return null;
+                return (null, false);
             var days = new SortedSet<long>(changes);
             var cells = new ChangedCells(days);
             foreach (var (from, to) in Runs(days))
@@ -188,10 +197,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 cells.StatusHours.AddRange(await ListAsync(store.Dialect.StatusHourCells, new(from * 24, to * 24), cancellationToken));
             }
             if (totals.Patched(version, cells) is not { } patched)
-                return null;
+                return (null, false);
             totals = patched;
         }
-        return await versions.ReadAsync(cancellationToken) == totals.Version ? totals : null;
+        _base = totals;
+        return (await versions.ReadAsync(cancellationToken) == totals.Version ? totals : null, true);
     }
 
     private static readonly PeriodSpanParameters Everything = new(long.MinValue, long.MaxValue);
