@@ -16,9 +16,17 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
         CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        var version = await versions.ReadAsync(cancellationToken);
-        if (split.HasWholeHours && await totals.AtAsync(version, cancellationToken) is { } held && (held.HoldsHours(report) || split.FirstDay < split.EndDay))
+        for (var attempt = 0; attempt < ReportTotals.MemoryAttempts && split.HasWholeHours; attempt++)
         {
+            var version = await versions.ReadAsync(cancellationToken);
+            if (await totals.AtAsync(version, cancellationToken) is not { } held)
+            {
+                if (totals.Following)
+                    continue; // the store moved on while they caught up: again at its version now
+                break;
+            }
+            if (!(held.HoldsHours(report) || split.FirstDay < split.EndDay))
+                break;
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.
             var inMemoryHours = held.HoldsHours(report);
@@ -32,7 +40,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
                 ? await CellsAsync(store.Dialect.ReportPartialHourCells(report), new PartialHourParameters(At(split.Start), At(split.HeadEnd),
                     At(split.TailStart), At(split.End)), cancellationToken)
                 : await CellsAsync(store.Dialect.ReportEdgeCells(report), Hours(split), cancellationToken);
-            // A commit between the two reads would mix two states of the store: then everything is read again below.
+            // A commit between the two reads would mix two states of the store: then the answer is made again.
             if (await versions.ReadAsync(cancellationToken) == version)
             {
                 held.AddWhole(report, split, cells);

@@ -47,6 +47,16 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     // milliseconds; a by-agent year from the tables, hundreds, on the same cores as the catching up).
     private static readonly TimeSpan MaxCatchUpWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many times a call tries to make its answer from memory when a commit lands while it does (a store written every
+    /// second: the next attempt, at the version then, waits for these totals to catch up with it), before the tables
+    /// answer it (adding up a year of agents there costs hundreds of milliseconds, on the cores the catching up needs).
+    /// </summary>
+    public const int MemoryAttempts = 3;
+
+    /// <summary>Whether totals with their hours are held, which a call may wait for to catch up with the store.</summary>
+    public bool Following => _current is { WithHours: true };
+
     /// <summary>The totals at this version, or null (and a load started) when they are not loaded at it.</summary>
     public Snapshot? At(long version)
     {
@@ -66,11 +76,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         var current = _current;
         if (current?.Version == version)
             return current;
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(MaxCatchUpWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
         // Twice at most: a load under way may have begun before this version was committed.
         for (var attempt = 0; attempt < 2 && current is { WithHours: true } && current.Version < version; attempt++)
         {
-            var left = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+            var left = MaxCatchUpWait - System.Diagnostics.Stopwatch.GetElapsedTime(waiting);
             if (left <= TimeSpan.Zero)
                 break;
             try

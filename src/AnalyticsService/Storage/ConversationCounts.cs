@@ -95,10 +95,21 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        return split.HasWholeHours && !scope.IsRestricted
-            && await FromMemoryAsync(split, await versions.ReadAsync(cancellationToken), cancellationToken) is { } inMemory
-            ? inMemory
-            : await CountFromStoreAsync(start, end, scope, cancellationToken);
+        for (var attempt = 0; attempt < Reports.ReportTotals.MemoryAttempts && split.HasWholeHours && !scope.IsRestricted; attempt++)
+        {
+            var version = await versions.ReadAsync(cancellationToken);
+            if (await totals.AtAsync(version, cancellationToken) is not { } held)
+            {
+                if (totals.Following)
+                    continue; // the store moved on while they caught up: again at its version now
+                break;
+            }
+            if (held.Status is not { } status)
+                break;
+            if (await edges.OfAsync(split, version, cancellationToken) is { } inMemory) // null: a commit landed while an hour was read
+                return status.WholePeriods(split) + inMemory.Statuses();
+        }
+        return await CountFromStoreAsync(start, end, scope, cancellationToken);
     }
 
     /// <summary>The counts read from the store: whole days and hours from the counts tables, partial hours from rooms.</summary>
@@ -114,13 +125,6 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
             ? store.Command(sql.CountByStatusRestricted, new RestrictedSplitRangeParameters(range, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)
             : store.Command(sql.CountByStatus, range, cancellationToken: cancellationToken)), cancellationToken);
     }
-
-    // For a caller who sees every room: the whole days and hours from the status totals in memory, the partial hours from
-    // the edge hours' rooms, all at one store version; null when memory does not hold them at that version.
-    private async ValueTask<StatusCounts?> FromMemoryAsync(RangeSplit split, long version, CancellationToken cancellationToken) =>
-        (await totals.AtAsync(version, cancellationToken))?.Status is { } status && await edges.OfAsync(split, version, cancellationToken) is { } inMemory
-            ? status.WholePeriods(split) + inMemory.Statuses()
-            : null;
 
     /// <summary>The same answer from a scan of every room in the range: the baseline the counts are measured and tested against.</summary>
     public async Task<StatusCounts> ScanByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
