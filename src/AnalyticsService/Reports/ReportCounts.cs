@@ -16,17 +16,11 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
         CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        for (var attempt = 0; attempt < ReportTotals.MemoryAttempts && split.HasWholeHours; attempt++)
+        await foreach (var held in split.HasWholeHours ? totals.AttemptsAsync(cancellationToken) : AsyncEnumerable.Empty<ReportTotals.Snapshot>())
         {
-            var version = await versions.ReadAsync(cancellationToken);
-            if (await totals.AtAsync(version, cancellationToken) is not { } held)
-            {
-                if (totals.Following)
-                    continue; // the store moved on while they caught up: again at its version now
-                break;
-            }
             if (!(held.HoldsHours(report) || split.FirstDay < split.EndDay))
                 break;
+            var version = held.Version;
             // From the store only what memory does not hold: the partial hours' rooms, and the whole hours when only
             // the days are loaded yet.
             var inMemoryHours = held.HoldsHours(report);

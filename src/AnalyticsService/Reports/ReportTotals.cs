@@ -25,8 +25,8 @@ public enum TotalsLoad
 /// (reading a day of per-agent hourly cells took 13 ms at ten million rooms). The service starts the first load at
 /// start-up (ReportTotalsLoader), which reads every cell (the days first, which serve at once, then the hours); when the
 /// store's version moves on, the next call starts a load in the background that reads again only the days the writes
-/// since changed (count_change_days, migration 12), and calls read the tables meanwhile: an answer never comes from
-/// totals older than the store. Each load ends with the same step: the days changed while it read are read again,
+/// since changed (count_change_days, migration 12), and calls wait for it (<see cref="AttemptsAsync"/>): an answer never
+/// comes from totals older than the store. Each load ends with the same step: the days changed while it read are read again,
 /// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one.
 /// </summary>
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
@@ -54,8 +54,21 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     /// </summary>
     public const int MemoryAttempts = 3;
 
-    /// <summary>Whether totals with their hours are held, which a call may wait for to catch up with the store.</summary>
-    public bool Following => _current is { WithHours: true };
+    /// <summary>
+    /// The totals at the store's version, read anew for each attempt (at most <see cref="MemoryAttempts"/>): a call makes
+    /// its answer from the first one that still holds when it is done, else from the tables. None while no totals with
+    /// their hours are held (the first load reads every cell): then a version the totals do not hold ends the attempts.
+    /// </summary>
+    public async IAsyncEnumerable<Snapshot> AttemptsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MemoryAttempts; attempt++)
+        {
+            if (await AtAsync(await versions.ReadAsync(cancellationToken), cancellationToken) is { } held)
+                yield return held;
+            else if (_current is not { WithHours: true })
+                yield break; // nothing to wait for; otherwise the store moved on while they caught up: again at its version now
+        }
+    }
 
     /// <summary>The totals at this version, or null (and a load started) when they are not loaded at it.</summary>
     public Snapshot? At(long version)
@@ -71,7 +84,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     /// The totals at this version, waiting (up to a second) while older ones catch up with it, as they do after each commit;
     /// null at once while no totals are held (the first load reads every cell) or when they hold the days alone.
     /// </summary>
-    public async ValueTask<Snapshot?> AtAsync(long version, CancellationToken cancellationToken)
+    private async ValueTask<Snapshot?> AtAsync(long version, CancellationToken cancellationToken)
     {
         var current = _current;
         if (current?.Version == version)
@@ -307,9 +320,12 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 _reports[(ReportDimension)row.Report] = totals with { Hours = null }; // that report's whole hours come from the store
                 return;
             }
-            var chunk = hours[day] ??= Held<ushort>(24 * totals.Keys.Length);
-            chunk[(row.Day - RangeSplit.DayOfHour(row.Day) * 24) * totals.Keys.Length + key] = (ushort)row.Total;
+            SetHour(hours, day, totals.Keys.Length, row.Day, key, (ushort)row.Total);
         }
+
+        /// <summary>One key's count in one hour of a day's array (made, as wide as the keys are now, by its first count).</summary>
+        private static void SetHour(ushort[]?[] hours, long day, int width, long hour, int key, ushort total) =>
+            (hours[day] ??= Held<ushort>(24 * width))[(hour - RangeSplit.DayOfHour(hour) * 24) * width + key] = total;
 
         /// <summary>
         /// These totals at a newer version: the changed days' cells replace what was held for those days; every other day is
@@ -319,14 +335,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         {
             if (cells.Days.Count == 0)
                 return new Snapshot(version, _reports, Status, WithHours); // writes that changed no count (users, names)
-            var reports = new Dictionary<ReportDimension, Totals>(_reports);
-            foreach (var group in cells.ReportDays.GroupBy(c => (ReportDimension)c.Report))
-            {
-                if (!reports.ContainsKey(group.Key))
-                    return null; // a report's first cells: the whole load makes its span
-            }
-            var hoursByReport = cells.ReportHours.ToLookup(c => (ReportDimension)c.Report);
             var daysByReport = cells.ReportDays.ToLookup(c => (ReportDimension)c.Report);
+            if (daysByReport.Any(group => !_reports.ContainsKey(group.Key)))
+                return null; // a report's first cells: the whole load makes its span
+            var hoursByReport = cells.ReportHours.ToLookup(c => (ReportDimension)c.Report);
+            var reports = new Dictionary<ReportDimension, Totals>(_reports.Count);
             foreach (var (report, totals) in _reports)
             {
                 if (totals.Patched(cells.Days, daysByReport[report], WithHours ? hoursByReport[report] : []) is not { } patched)
@@ -424,15 +437,15 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             {
                 if (days.Min < FirstDay || days.Max - FirstDay + 1 > int.MaxValue / 2)
                     return null;
-                var (keys, index) = (Keys, Index);
+                // Keys the changed days bring are added to copies; without any, these totals' keys are shared.
+                (List<ReportKey> Keys, Dictionary<ReportKey, int> Index)? grown = null;
                 int KeyOf(ReportKey key)
                 {
-                    if (index.TryGetValue(key, out var k))
+                    if ((grown?.Index ?? Index).TryGetValue(key, out var k))
                         return k;
-                    if (ReferenceEquals(index, Index))
-                        (keys, index) = ([.. Keys], new Dictionary<ReportKey, int>(Index));
-                    keys = [.. keys, key];
-                    return index[key] = keys.Length - 1;
+                    grown ??= ([.. Keys], new Dictionary<ReportKey, int>(Index));
+                    grown.Value.Keys.Add(key);
+                    return grown.Value.Index[key] = grown.Value.Keys.Count - 1;
                 }
                 var fresh = days.ToDictionary(d => d, _ => new List<(int Key, long Total)>());
                 foreach (var cell in dayCells)
@@ -441,6 +454,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                         day.Add((KeyOf(cell.Key), cell.Total));
                 }
                 var hourly = hourCells.Select(c => (Day: RangeSplit.DayOfHour(c.Day), Hour: c.Day, Key: KeyOf(c.Key), c.Total)).ToList();
+                var (keys, index) = grown is { } g ? (g.Keys.ToArray(), g.Index) : (Keys, Index);
                 var (width, dayCount) = (keys.Length, (int)Math.Max(DayCount, days.Max - FirstDay + 1));
                 if ((long)width * (dayCount + 1) > MaxEntries)
                     return null;
@@ -483,8 +497,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 {
                     if (!days.Contains(day) || total is < 0 or > ushort.MaxValue)
                         return new Totals(keys, index, FirstDay, dayCount, running, null); // that report's whole hours come from the store
-                    var chunk = hours[day - FirstDay] ??= Held<ushort>(24 * width);
-                    chunk[(hour - day * 24) * width + key] = (ushort)total;
+                    SetHour(hours, day - FirstDay, width, hour, key, (ushort)total);
                 }
                 return new Totals(keys, index, FirstDay, dayCount, running, hours);
             }

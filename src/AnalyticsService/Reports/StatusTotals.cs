@@ -50,7 +50,7 @@ public sealed class StatusTotals
             if (cells.Count == 0)
                 return new Running(0, 0, new long[Width]);
             var (first, last) = (cells.Min(c => c.Period), cells.Max(c => c.Period));
-            return last - first >= MaxDays ? null : new Running(0, 0, new long[Width]).Summed(first, last - first + 1, cells, null);
+            return last - first >= MaxDays ? null : Summed(first, last - first + 1, cells, kept: null, replaced: []);
         }
 
         /// <summary>The same with these days' five numbers replaced by the cells' (zero where no cell is listed).</summary>
@@ -60,20 +60,20 @@ public sealed class StatusTotals
                 return this;
             var first = Count == 0 ? days.Min : Math.Min(First, days.Min);
             var last = Math.Max(Count == 0 ? first : First + Count - 1, days.Max);
-            return last - first >= MaxDays ? null : Summed(first, last - first + 1, cells, days);
+            return last - first >= MaxDays ? null : Summed(first, last - first + 1, cells, kept: this, replaced: days);
         }
 
-        // Each day's numbers (this one's, but for the days replaced), then summed.
-        private Running Summed(long first, long count, List<StatusCellRow> cells, SortedSet<long>? replaced)
+        // Each day's numbers (those kept, but for the days replaced, then the cells'), then summed.
+        private static Running Summed(long first, long count, List<StatusCellRow> cells, Running? kept, SortedSet<long> replaced)
         {
             var sums = new long[(count + 1) * Width];
-            for (var day = First; replaced is not null && day < First + Count; day++)
+            for (var day = kept?.First ?? 0; kept is not null && day < kept.First + kept.Count; day++)
             {
                 if (replaced.Contains(day))
                     continue;
-                var (from, to) = ((day - First) * Width, (day - first + 1) * Width);
+                var (from, to) = ((day - kept.First) * Width, (day - first + 1) * Width);
                 for (var field = 0; field < Width; field++)
-                    sums[to + field] = Sums[from + Width + field] - Sums[from + field];
+                    sums[to + field] = kept.Sums[from + Width + field] - kept.Sums[from + field];
             }
             foreach (var cell in cells)
                 Add(sums.AsSpan((int)((cell.Period - first + 1) * Width), Width), cell);

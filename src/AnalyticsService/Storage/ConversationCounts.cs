@@ -85,7 +85,7 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, StoreVersionReader versions, Reports.ReportTotals totals, Reports.EdgeHours edges)
+public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges)
 {
     /// <summary>
     /// Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included): for a
@@ -95,18 +95,11 @@ public sealed class ConversationCounts(Store store, StoreVersionReader versions,
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        for (var attempt = 0; attempt < Reports.ReportTotals.MemoryAttempts && split.HasWholeHours && !scope.IsRestricted; attempt++)
+        await foreach (var held in split.HasWholeHours && !scope.IsRestricted ? totals.AttemptsAsync(cancellationToken) : AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
         {
-            var version = await versions.ReadAsync(cancellationToken);
-            if (await totals.AtAsync(version, cancellationToken) is not { } held)
-            {
-                if (totals.Following)
-                    continue; // the store moved on while they caught up: again at its version now
-                break;
-            }
             if (held.Status is not { } status)
                 break;
-            if (await edges.OfAsync(split, version, cancellationToken) is { } inMemory) // null: a commit landed while an hour was read
+            if (await edges.OfAsync(split, held.Version, cancellationToken) is { } inMemory) // null: a commit landed while an hour was read
                 return status.WholePeriods(split) + inMemory.Statuses();
         }
         return await CountFromStoreAsync(start, end, scope, cancellationToken);
