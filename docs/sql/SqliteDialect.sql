@@ -60,24 +60,33 @@ SELECT DISTINCT day FROM count_change_days WHERE version > @Version
 SELECT changes_from FROM store_version WHERE id = 1
 
 -- CountByAgent (@Start, @End)
-SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
-FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.served_by_kind <> 0
-GROUP BY r.served_by_id, u.name
+WITH s AS MATERIALIZED (
+    SELECT r.served_by_id AS AgentId, COUNT(*) AS Total, SUM(r.served_by_kind = 0) AS Unserved
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End
+    GROUP BY r.served_by_id)
+SELECT 0 AS Unspecified, s.AgentId, u.name AS Name, s.Total - s.Unserved AS Total
+FROM s LEFT JOIN users u ON u.id = s.AgentId
+WHERE s.Total > s.Unserved
 UNION ALL
-SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND r.served_by_kind = 0
+SELECT 1, NULL, NULL, COALESCE(SUM(s.Unserved), 0) FROM s
 
 -- CountByAgentRestricted (@Start, @End, @Units, @Departments)
-SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
-FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
-WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+WITH s AS MATERIALIZED (
+    SELECT r.served_by_id AS AgentId, COUNT(*) AS Total, SUM(r.served_by_kind = 0) AS Unserved
+    FROM rooms r
+    WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.served_by_kind <> 0
-GROUP BY r.served_by_id, u.name
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
+    GROUP BY r.served_by_id)
+SELECT 0 AS Unspecified, s.AgentId, u.name AS Name, s.Total - s.Unserved AS Total
+FROM s LEFT JOIN users u ON u.id = s.AgentId
+WHERE s.Total > s.Unserved
 UNION ALL
-SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.served_by_kind = 0
+SELECT 1, NULL, NULL, COALESCE(SUM(s.Unserved), 0) FROM s
 
 -- CountByDepartment (@Start, @End)
 SELECT 0 AS Unspecified, d.name AS Label, COUNT(*) AS Total
@@ -144,13 +153,19 @@ FROM (
     FROM rooms r
     WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
         UNION ALL
         SELECT 1 AS total, r.is_open, r.is_queued, r.is_on_hold, r.is_closed
     FROM rooms r
     WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
 )
 
 -- CountByTags (@Start, @End)
@@ -166,12 +181,18 @@ SELECT 0 AS Unspecified, j.value AS Label, COUNT(*) AS Total
 FROM rooms r, json_each(r.tags) j
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.tags_kind = 2
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.tags_kind = 2
 GROUP BY j.value
 UNION ALL
 SELECT 1, NULL, COUNT(*) FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))
 
 -- CountRoomsAndUsers (no parameters)
 SELECT (SELECT COUNT(*) FROM rooms) + (SELECT COUNT(*) FROM users)
@@ -244,13 +265,19 @@ FROM (
     FROM rooms r
     WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
         UNION ALL
         SELECT r.department_kind, COALESCE(r.department_id, ''), 1
     FROM rooms r
     WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
 ) s
 WHERE s.department_kind <> 1
 GROUP BY s.department_kind, s.department_id
@@ -573,7 +600,10 @@ SELECT COUNT(*) AS Total, COALESCE(SUM(r.is_open), 0) AS Open, COALESCE(SUM(r.is
 FROM rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
 
 -- SourceCellsRestricted (@Start, @HeadEnd, @TailStart, @End, @FirstDay, @EndDay, @Units, @Departments)
 SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
@@ -586,12 +616,18 @@ FROM (
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0) k
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.source_kind <> 0) k
     UNION ALL
     SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
     FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
          OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR EXISTS (SELECT 1 FROM json_each(r.department_ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))) AND r.source_kind <> 0) k
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.source_kind <> 0) k
 ) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 

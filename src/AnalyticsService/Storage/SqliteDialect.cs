@@ -97,7 +97,23 @@ public sealed class SqliteDialect : SqlDialect
 
     /// <summary>The omnichannel rooms r with from &lt;= ts &lt; to, only those a restricted caller sees when it is one.</summary>
     private static string RoomsIn(string from, string to, bool restricted) =>
-        $"r.t = 'l' AND r.ts >= {from} AND r.ts < {to}" + (restricted ? " AND " + Visible("r.department_kind", "r.department_id", "r.department_ancestors") : "");
+        $"r.t = 'l' AND r.ts >= {from} AND r.ts < {to}" + (restricted ? " AND " + VisibleRoom(from, to) : "");
+
+    /// <summary>
+    /// <see cref="Visible"/> for the rooms r of [from, to), with the ancestors branch turned around: the few distinct
+    /// ancestor lists of the range's days are read from room_counts (whose cells hold every room's list as the room does)
+    /// and tested once each, and a room's list is then looked up among those seen. Reading each room's list as JSON was
+    /// most of a restricted count of rooms (a million rooms, one year: 0.42 s against 0.22 s counting a monitor's rooms).
+    /// The days are widened by one each way so that no rounding of the milliseconds can leave one out.
+    /// </summary>
+    private static string VisibleRoom(string from, string to) => $"""
+        (r.department_kind = 0
+                 OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+                 OR r.department_ancestors IN (
+                     SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                              WHERE vc.day >= {from} / 86400000 - 1 AND vc.day <= {to} / 86400000 + 1) v
+                     WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))
+        """;
 
     private static string InRange(bool restricted) => RoomsIn("@Start", "@End", restricted);
 
@@ -158,13 +174,19 @@ public sealed class SqliteDialect : SqlDialect
     public override SqlStatement<RangeParameters> CountByTags { get; } = new(ByTags(restricted: false));
     public override SqlStatement<RestrictedRangeParameters> CountByTagsRestricted { get; } = new(ByTags(restricted: true));
 
+    // One pass over the rooms, grouped by agent before the names are joined (a name looked up per room, and a second
+    // pass for the unspecified, took a restricted year of a million rooms from 0.55 s to 0.77 s).
     private static string ByAgent(bool restricted) => $"""
-        SELECT 0 AS Unspecified, r.served_by_id AS AgentId, u.name AS Name, COUNT(*) AS Total
-        FROM rooms r LEFT JOIN users u ON u.id = r.served_by_id
-        WHERE {InRange(restricted)} AND r.served_by_kind <> 0
-        GROUP BY r.served_by_id, u.name
+        WITH s AS MATERIALIZED (
+            SELECT r.served_by_id AS AgentId, COUNT(*) AS Total, SUM(r.served_by_kind = 0) AS Unserved
+            FROM rooms r
+            WHERE {InRange(restricted)}
+            GROUP BY r.served_by_id)
+        SELECT 0 AS Unspecified, s.AgentId, u.name AS Name, s.Total - s.Unserved AS Total
+        FROM s LEFT JOIN users u ON u.id = s.AgentId
+        WHERE s.Total > s.Unserved
         UNION ALL
-        SELECT 1, NULL, NULL, COUNT(*) FROM rooms r WHERE {InRange(restricted)} AND r.served_by_kind = 0
+        SELECT 1, NULL, NULL, COALESCE(SUM(s.Unserved), 0) FROM s
         """;
 
     public override SqlStatement<RangeParameters> CountByAgent { get; } = new(ByAgent(restricted: false));
