@@ -127,6 +127,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_monitor_s_tags_and_agents_are_those_of_the_rooms_it_sees_through_their_ancestors_before_1970_too()
+    {
+        var monitor = await Factory.CreateUserAsync("livechat-monitor");
+        await Factory.Writer.UpsertDepartmentsAsync([new("unit-a", "A", "u"), new("dep-b", "B")]);
+        await Factory.Writer.UpsertUnitMonitorsAsync([new("um-1", "unit-a", monitor.Id)]);
+        // Day -2 since 1970 (a rounding of -86,400,010 ms toward zero says day -1): seen only through its ancestors, as
+        // dep-x is no stored department.
+        var ts = At("1969-12-30T23:59:59.990Z");
+        await Factory.AddRoomsAsync(
+            Closed(ts) with { DepartmentId = "dep-x", DepartmentAncestors = ["unit-a"], Tags = ["vip"], ServedById = "agent-1" },
+            Closed(ts) with { DepartmentId = "dep-b", Tags = ["vip", "late"], ServedById = "agent-2" }, // not seen
+            Queued(ts) with { Tags = [] });                                 // no departmentId field: seen; no agent, no tags: unspecified
+        const string Range = "start=1969-12-30T23:59:59.000Z&end=1969-12-31T00:00:01.000Z";
+
+        Assert.Equal("""{"total":1,"data":[{"label":"vip","value":1}],"unspecified":1,"success":true}""",
+            await BodyAsync(monitor, Range, "/api/v1/livechat/analytics/dashboards/conversations-by-tags"));
+        Assert.Equal("""{"total":1,"data":[{"label":"agent-1","value":1}],"unspecified":1,"success":true}""",
+            await BodyAsync(monitor, Range, "/api/v1/livechat/analytics/dashboards/conversations-by-agent"));
+    }
+
+    [SkippableFact]
     public async Task Tokens_roles_and_permissions_come_from_the_store()
     {
         var agent = await Factory.CreateUserAsync("livechat-agent");
