@@ -108,9 +108,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             if (current?.Version == version)
                 return current;
         }
-        if (current?.Version != version)
-            _ = Load();
-        return null;
+        return At(version);
     }
 
     private Task Load()
