@@ -33,4 +33,7 @@ public static class BenchStores
         totals.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         return (store, versions, totals);
     }
+
+    public static AnalyticsService.Reports.ScopeTotals ScopeTotals(Store store, StoreVersionReader versions) =>
+        new(store, versions, Microsoft.Extensions.Logging.Abstractions.NullLogger<AnalyticsService.Reports.ReportTotals>.Instance);
 }

@@ -402,6 +402,85 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A restricted caller's tags and agents over whole days come from day totals kept for its scope (counted from the rooms
+    /// it sees), and after writes from those totals brought forward by the days the writes changed, which the next call waits
+    /// for; the partial days at a range's edges are read from rooms. Every answer is the rules' answer over the rooms the
+    /// caller sees.
+    /// </summary>
+    [Fact]
+    public async Task A_restricted_callers_tags_and_agents_come_from_its_scopes_day_totals_as_the_rules_say()
+    {
+        var (scopes, counts, scopeTotals) = (Service<RoomScopes>(), Service<ReportCounts>(), Service<ScopeTotals>());
+        var restricted = new List<(RoomScope Scope, HashSet<string> Restricting)>();
+        foreach (var (caller, restricting) in _callers.Where(c => c.Restricting is not null))
+            restricted.Add((await scopes.ForAsync(caller, CancellationToken.None), restricting!));
+        Assert.Equal(6, restricted.Select(r => r.Scope.Key).Distinct().Count());
+        ReportDimension[] reports = [ReportDimension.Tags, ReportDimension.Agent];
+        var random = new Random(2468);
+
+        // Before its totals are loaded, a scope's call is answered from rooms (null here), and starts their load.
+        var (first, _) = restricted[0];
+        Assert.Null(await counts.CountRestrictedAsync(ReportDimension.Agent, End.AddDays(-20), End, first, CancellationToken.None));
+        foreach (var (scope, restricting) in restricted)
+        {
+            foreach (var report in reports)
+                Assert.Contains(await scopeTotals.For(scope, report).LoadAsync(CancellationToken.None), new[] { TotalsLoad.Full, TotalsLoad.Current });
+            for (var i = 0; i < 12; i++)
+                await AssertTheScopesTotalsAnswer(scope, restricting, random);
+        }
+
+        // Rooms the caller sees written again: to another day, another agent and tags, out of its scope, out of omnichannel.
+        var (moved, restrictingMoved) = restricted[1];
+        var seen = Visible(End.AddDays(-22), End.AddDays(-2), restrictingMoved).Take(8).Select(r => r.Id).ToHashSet();
+        var changed = new List<RoomRecord>();
+        for (var i = 0; i < _rooms.Count; i++)
+        {
+            if (!seen.Contains(_rooms[i].Id))
+                continue;
+            var room = _rooms[i];
+            _rooms[i] = (changed.Count % 4) switch
+            {
+                0 => room with { Ts = room.Ts.AddDays(2).AddHours(3) },
+                1 => room with { ServedById = "agent-new", Tags = ["tag-new", "tag-new"], TagsField = FieldKind.Value },
+                2 => room with { DepartmentId = "dep-loose", DepartmentAncestors = [] },
+                _ => room with { Type = "c" },
+            };
+            changed.Add(_rooms[i]);
+        }
+        Assert.Equal(8, changed.Count);
+        await _factory.Writer.UpsertRoomsAsync(changed);
+        for (var i = 0; i < 12; i++)
+            await AssertTheScopesTotalsAnswer(moved, restrictingMoved, random);
+        var version = await Service<StoreVersionReader>().ReadAsync(CancellationToken.None);
+        foreach (var report in reports)
+            Assert.Equal(version, scopeTotals.For(moved, report).At(version)?.Version);
+        var newAgent = await counts.CountRestrictedAsync(ReportDimension.Agent, End.AddDays(-25), End.AddDays(1), moved, CancellationToken.None);
+        Assert.Equal(2, newAgent![new ReportKey((byte)FieldKind.Value, "agent-new", 0, "")]);
+        var newTag = await counts.CountRestrictedAsync(ReportDimension.Tags, End.AddDays(-25), End.AddDays(1), moved, CancellationToken.None);
+        Assert.Equal(4, newTag![new ReportKey((byte)FieldKind.Value, "tag-new", 0, "")]);
+    }
+
+    // A range of at least one whole day, whose tags and agents must come from the scope's totals and be the rules' answer.
+    private async Task AssertTheScopesTotalsAnswer(RoomScope scope, HashSet<string> restricting, Random random)
+    {
+        var start = End.AddDays(-24).AddMilliseconds(random.NextInt64((long)TimeSpan.FromDays(26).TotalMilliseconds));
+        var end = start.AddDays(random.Next(2, 24)).AddMilliseconds(random.Next(86_400_000));
+        var sortText = Sorts[random.Next(Sorts.Length)];
+        var context = $"[{start:O}, {end:O}) scope {scope.Key} sort {sortText ?? "default"}";
+        foreach (var report in new[] { ReportDimension.Tags, ReportDimension.Agent })
+            Assert.True(await Service<ReportCounts>().CountRestrictedAsync(report, start, end, scope, CancellationToken.None) is not null, context);
+        var visible = Visible(start, end, restricting);
+        var tags = await Service<ConversationsByTagsReport>().AnswerAsync(start, end, scope,
+            ReportSort.Parse(sortText, ConversationsByTagsReport.DefaultSort), CancellationToken.None);
+        Assert.True(Expected.Tags(visible, sortText ?? """{"total":1}""") == Shown(tags.Total, tags.Data, tags.Unspecified),
+            $"by tags {context}: {Shown(tags.Total, tags.Data, tags.Unspecified)}");
+        var agent = await Service<ConversationsByAgentReport>().AnswerAsync(start, end, scope,
+            ReportSort.Parse(sortText, ConversationsByAgentReport.DefaultSort), CancellationToken.None);
+        Assert.True(Expected.Agent(visible, _users, sortText ?? """{"name":1}""") == Shown(agent.Total, agent.Data, agent.Unspecified),
+            $"by agent {context}: {Shown(agent.Total, agent.Data, agent.Unspecified)}");
+    }
+
     private async Task AssertTheTotalsGiveWhatTheCellsGive(int seed, List<DateTimeOffset> instants)
     {
         var (reports, status) = (Service<ReportCounts>(), Service<ConversationCounts>());

@@ -133,6 +133,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RoomScopes>();
         services.AddSingleton<ReportQuery>();
         services.AddSingleton<ReportTotals>();
+        services.AddSingleton<ScopeTotals>();
         services.AddSingleton<EdgeHours>();
         services.AddSingleton<KeptAnswers>();
         services.AddSingleton<ReportCounts>();

@@ -15,9 +15,9 @@ public sealed class ConversationsByAgentReport(ReportQuery query, ReportCounts c
         CancellationToken cancellationToken)
     {
         var sql = store.Dialect;
-        var rows = scope.IsRestricted
-            ? await query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, start, end, scope, cancellationToken)
-            : await NamedAsync(await counts.CountAsync(ReportDimension.Agent, start, end, cancellationToken), cancellationToken);
+        var rows = !scope.IsRestricted ? await NamedAsync(await counts.CountAsync(ReportDimension.Agent, start, end, cancellationToken), cancellationToken)
+            : await counts.CountRestrictedAsync(ReportDimension.Agent, start, end, scope, cancellationToken) is { } cells ? await NamedAsync(cells, cancellationToken)
+            : await query.RunAsync<AgentCountRow>(sql.CountByAgent, sql.CountByAgentRestricted, start, end, scope, cancellationToken);
         var (counted, unspecified) = CountedRows.Split(rows);
         var sorted = sort.Apply(counted, (r, key) => key switch { "total" => r.Total, "name" => Label(r), "_id" => r.AgentId, _ => null },
             Label, r => r.AgentId);

@@ -15,9 +15,9 @@ public sealed class ConversationsByTagsReport(ReportQuery query, ReportCounts co
         CancellationToken cancellationToken)
     {
         var sql = store.Dialect;
-        var rows = scope.IsRestricted
-            ? await query.RunAsync<LabelCountRow>(sql.CountByTags, sql.CountByTagsRestricted, start, end, scope, cancellationToken)
-            : Labelled(await counts.CountAsync(ReportDimension.Tags, start, end, cancellationToken));
+        var rows = !scope.IsRestricted ? Labelled(await counts.CountAsync(ReportDimension.Tags, start, end, cancellationToken))
+            : await counts.CountRestrictedAsync(ReportDimension.Tags, start, end, scope, cancellationToken) is { } cells ? Labelled(cells)
+            : await query.RunAsync<LabelCountRow>(sql.CountByTags, sql.CountByTagsRestricted, start, end, scope, cancellationToken);
         var (data, total, unspecified) = LabelledRows.Sorted(rows, sort);
         var response = new GetConversationsByTagsResponse { Total = total, Unspecified = unspecified, Success = true };
         response.Data.AddRange(data);

@@ -8,9 +8,10 @@ namespace AnalyticsService.Reports;
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
 /// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers' departments are added up from the status
-/// counts kept per department and their sources from source_counts; their tags and agents are counted from rooms (ReportQuery).
+/// counts kept per department and their sources from source_counts; their tags and agents from the day totals kept per
+/// scope (<see cref="ScopeTotals"/>) and the partial days' rooms, or, while those are not loaded, from rooms (ReportQuery).
 /// </summary>
-public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges)
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges, ScopeTotals scopeTotals)
 {
     public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)
@@ -71,6 +72,32 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             : (split.End, split.End); // no whole day: every room of the range is read
         return NonZero(await CellsAsync(store.Dialect.SourceCellsRestricted, new RestrictedDaySplitParameters(At(split.Start), At(headEnd),
             At(tailStart), At(split.End), split.FirstDay, split.EndDay, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
+    }
+
+    /// <summary>
+    /// A restricted caller's tags or agents: the whole days from the day totals kept for its scope, the partial days at the
+    /// edges from rooms. Null when the range holds no whole day, or those totals are not loaded (the first call for a scope
+    /// starts their load): the caller then counts the range's rooms.
+    /// </summary>
+    public async Task<Dictionary<ReportKey, long>?> CountRestrictedAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
+        RoomScope scope, CancellationToken cancellationToken)
+    {
+        var split = RangeSplit.Of(start, end);
+        if (split.FirstDay >= split.EndDay)
+            return null;
+        var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(split.FirstDay * RangeSplit.DayMilliseconds),
+            At(split.EndDay * RangeSplit.DayMilliseconds), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
+        await foreach (var held in scopeTotals.For(scope, report).AttemptsAsync(cancellationToken))
+        {
+            var cells = await CellsAsync(store.Dialect.ReportRoomCellsRestricted(report), edgeRooms, cancellationToken);
+            // A commit between the two reads would mix two states of the store: then the answer is made again.
+            if (await versions.ReadAsync(cancellationToken) == held.Version)
+            {
+                held.AddWhole(report, split, cells);
+                return NonZero(cells);
+            }
+        }
+        return null;
     }
 
     private object At(long ms) => store.Dialect.Instant(ms);

@@ -27,14 +27,27 @@ public enum TotalsLoad
 /// store's version moves on, the next call starts a load in the background that reads again only the days the writes
 /// since changed (count_change_days, migration 12), and calls wait for it (<see cref="AttemptsAsync"/>): an answer never
 /// comes from totals older than the store. Each load ends with the same step: the days changed while it read are read again,
-/// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one.
+/// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one. The same
+/// machinery holds a restricted caller's day totals of one report (<see cref="ForScope"/>), counted from its rooms.
 /// </summary>
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
+    /// <summary>
+    /// One report's day totals of the rooms a restricted caller sees (no hours, no status counts): no table keeps cells per
+    /// scope, so each day with rooms is counted from them (a day at ten million rooms over two years: some 14,000 rooms),
+    /// when the totals are first loaded and again for each day a write changes.
+    /// </summary>
+    public static ReportTotals ForScope(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, RoomScope scope, ReportDimension report) =>
+        scope.IsRestricted ? new(store, versions, logger) { Scope = (scope, report) } : throw new ArgumentException("Not a restricted scope.", nameof(scope));
+
+    // The scope and report these totals count from rooms; null: every room, from the count tables, with hours and status.
+    private (RoomScope Scope, ReportDimension Report)? Scope { get; init; }
+
     private volatile Snapshot? _current;
     private Task<TotalsLoad>? _loading;
     private readonly Lock _lock = new();
     private const long MaxEntries = 8_000_000; // 64 MB of running totals
+    private const long MaxScopeEntries = 1_500_000; // 12 MB for one scope's report (a thousand agents over two years: 5.9 MB)
     private const long MaxHourEntries = 48_000_000; // 96 MB of hourly counts
 
     // Beyond this many changed days (a first import into a store the service follows), every cell is read again.
@@ -65,7 +78,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         {
             if (await AtAsync(await versions.ReadAsync(cancellationToken), cancellationToken) is { } held)
                 yield return held;
-            else if (_current is not { WithHours: true })
+            else if (!Complete(_current))
                 yield break; // nothing to wait for; otherwise the store moved on while they caught up: again at its version now
         }
     }
@@ -91,7 +104,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             return current;
         var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
         // Twice at most: a load under way may have begun before this version was committed.
-        for (var attempt = 0; attempt < 2 && current is { WithHours: true } && current.Version < version; attempt++)
+        for (var attempt = 0; attempt < 2 && Complete(current) && current!.Version < version; attempt++)
         {
             var left = MaxCatchUpWait - System.Diagnostics.Stopwatch.GetElapsedTime(waiting);
             if (left <= TimeSpan.Zero)
@@ -111,6 +124,9 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         return At(version);
     }
 
+    // Totals that hold all they ever will: the days and hours of every room, or a scope's days.
+    private bool Complete(Snapshot? totals) => totals is not null && (totals.WithHours || Scope is not null);
+
     private Task Load()
     {
         lock (_lock)
@@ -128,6 +144,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     public async Task<TotalsLoad> LoadAsync(CancellationToken cancellationToken, bool withHours = true)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        withHours &= Scope is null;
         try
         {
             var version = await versions.ReadAsync(cancellationToken);
@@ -159,14 +176,14 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     private async Task<TotalsLoad> LoadEveryCellAsync(long version, bool withHours, long started, CancellationToken cancellationToken)
     {
         var builder = new Snapshot.Builder();
-        await ReadAsync(store.Dialect.ReportDayCells, Everything, builder.Add, cancellationToken);
-        if (builder.Entries > MaxEntries)
+        await ReadDaysAsync(Everything, builder.Add, cancellationToken);
+        if (builder.Entries > (Scope is null ? MaxEntries : MaxScopeEntries))
         {
             // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
             logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
             return TotalsLoad.NotLoaded;
         }
-        var status = StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
+        var status = Scope is not null ? null : StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
             await ListAsync(store.Dialect.StatusHourCells, Everything, cancellationToken));
         // Read committed, and possibly while writes commit: the days those writes changed are read again.
         if ((await CatchUpAsync(builder.Build(version, status), cancellationToken)).Totals is not { } days)
@@ -211,9 +228,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             var cells = new ChangedCells(days);
             foreach (var (from, to) in Runs(days))
             {
-                await ReadAsync(store.Dialect.ReportDayCells, new(from, to), cells.ReportDays.Add, cancellationToken);
+                await ReadDaysAsync(new(from, to), cells.ReportDays.Add, cancellationToken);
                 if (totals.WithHours)
                     await ReadAsync(store.Dialect.ReportHourCells, new(from * 24, to * 24), cells.ReportHours.Add, cancellationToken);
+                if (Scope is not null)
+                    continue;
                 cells.StatusDays.AddRange(await ListAsync(store.Dialect.StatusDayCells, new(from, to), cancellationToken));
                 cells.StatusHours.AddRange(await ListAsync(store.Dialect.StatusHourCells, new(from * 24, to * 24), cancellationToken));
             }
@@ -251,11 +270,45 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     {
         _current = totals;
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (Scope is { Report: var report })
+        {
+            if (load == TotalsLoad.Full)
+                logger.LogInformation("A restricted caller's {Report} day totals loaded at store version {Version} in {Seconds:F1} s.", report,
+                    totals.Version, elapsed.TotalSeconds);
+            return load;
+        }
         metrics?.TotalsLoaded(load == TotalsLoad.Full ? "full" : "changed_days", elapsed);
         if (load == TotalsLoad.Full)
             logger.LogInformation("Report totals loaded at store version {Version} in {Seconds:F1} s, {What}.", totals.Version,
                 elapsed.TotalSeconds, totals.HasHours ? "days and hours" : "days only");
         return load;
+    }
+
+    private Task ReadDaysAsync(PeriodSpanParameters days, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
+        Scope is { } scope ? ReadScopeDaysAsync(scope.Scope, scope.Report, days, add, cancellationToken)
+            : ReadAsync(store.Dialect.ReportDayCells, days, add, cancellationToken);
+
+    // A day at a time, the days with rooms (room_counts_all) each counted from its rooms: one statement for every day
+    // would group all of a scope's rooms of two years in one sort.
+    private async Task ReadScopeDaysAsync(RoomScope scope, ReportDimension report, PeriodSpanParameters span, Action<ReportCellRow> add,
+        CancellationToken cancellationToken)
+    {
+        var days = await ListAsync(store.Dialect.StatusDayCells, span, cancellationToken);
+        var (sql, cells) = (store.Dialect, store.Dialect.ReportRoomCellsRestricted(report));
+        await store.QueryAsync(forReports: true, async connection =>
+        {
+            foreach (var day in days)
+            {
+                var (from, to) = (sql.Instant(day.Period * RangeSplit.DayMilliseconds), sql.Instant((day.Period + 1) * RangeSplit.DayMilliseconds));
+                foreach (var row in await connection.QueryAsync<ReportCellRow>(store.Command(cells,
+                             new RestrictedEdgesParameters(from, to, to, to, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)))
+                {
+                    (row.Report, row.Day) = ((int)report, day.Period);
+                    add(row);
+                }
+            }
+            return 0;
+        }, cancellationToken);
     }
 
     // Row by row: only what each row adds is kept, never the rows (ten million rooms make about 10 million hourly cells).

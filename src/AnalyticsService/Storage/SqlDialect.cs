@@ -214,7 +214,16 @@ public abstract class SqlDialect
     public SqlStatement<PartialHourParameters> ReportPartialHourCells(ReportDimension report) =>
         (_reportPartialHourCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<PartialHourParameters>(ReportPartialHoursSql(r))))[report];
 
+    /// <summary>
+    /// A report's cells of the rooms a restricted caller sees in [Start, HeadEnd) and [TailStart, End): a day of them for
+    /// the totals kept per scope (ReportTotals.ForScope), or a range's partial days beside those totals.
+    /// </summary>
+    public SqlStatement<RestrictedEdgesParameters> ReportRoomCellsRestricted(ReportDimension report) =>
+        (_reportRoomCellsRestricted ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<RestrictedEdgesParameters>(
+            CellsAddedUp(RoomCells(r, "@Start", "@HeadEnd", restricted: true), RoomCells(r, "@TailStart", "@End", restricted: true)))))[report];
+
     private Dictionary<ReportDimension, SqlStatement<PartialHourParameters>>? _reportPartialHourCells;
+    private Dictionary<ReportDimension, SqlStatement<RestrictedEdgesParameters>>? _reportRoomCellsRestricted;
     private Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>>? _reportCells;
     private Dictionary<ReportDimension, SqlStatement<HourRangeParameters>>? _reportEdgeCells;
 
@@ -394,6 +403,7 @@ public abstract class SqlDialect
             yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;
             yield return Describe($"{nameof(ReportEdgeCells)}({report})", ReportEdgeCells(report))!;
             yield return Describe($"{nameof(ReportPartialHourCells)}({report})", ReportPartialHourCells(report))!;
+            yield return Describe($"{nameof(ReportRoomCellsRestricted)}({report})", ReportRoomCellsRestricted(report))!;
         }
         foreach (var table in Enum.GetValues<ChildTable>())
         {
