@@ -191,6 +191,38 @@ public sealed class RealSocketTests(RealSocketTests.Fixture fixture) : IClassFix
         }
     }
 
+    /// <summary>
+    /// A gRPC client that goes away while its request is still arriving (a load tool stopping with calls in flight) is
+    /// nobody to answer: the call ends at a debug line, before the handler (GrpcRequestArrivalTests), and nothing is an error.
+    /// </summary>
+    [Fact]
+    public async Task A_grpc_client_gone_before_its_request_arrived_is_no_error_in_the_log()
+    {
+        const string path = "/analytics.v1.Dashboards/GetConversationsByStatus";
+        static int Lines(string output, string what) => output.Split('\n').Count(l => l.Contains($"Request {what} HTTP/2 POST", StringComparison.Ordinal)
+            && l.Contains(path, StringComparison.Ordinal));
+        var (started, finished) = (Lines(Service.Output, "starting"), Lines(Service.Output, "finished"));
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync("127.0.0.1", Service.GrpcPort).WaitAsync(CallTimeout);
+            // HTTP/2 by prior knowledge: the preface, empty settings, the call's headers (HPACK literals, no Huffman),
+            // and three of the five bytes of its message's header; then the connection closes.
+            byte[] Literal(string name, string value) => [0x00, (byte)name.Length, .. Encoding.ASCII.GetBytes(name), (byte)value.Length, .. Encoding.ASCII.GetBytes(value)];
+            byte[] Frame(byte type, byte flags, int stream, byte[] payload) =>
+                [(byte)(payload.Length >> 16), (byte)(payload.Length >> 8), (byte)payload.Length, type, flags, 0, 0, 0, (byte)stream, .. payload];
+            byte[] headers = [0x83, 0x86, 0x04, (byte)path.Length, .. Encoding.ASCII.GetBytes(path), .. Literal("content-type", "application/grpc"),
+                .. Literal("te", "trailers")];
+            byte[] sent = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, .. Frame(4, 0, 0, []), .. Frame(1, 0x4, 1, headers), .. Frame(0, 0, 1, [0, 0, 0])];
+            await socket.SendAsync(sent, SocketFlags.None).WaitAsync(CallTimeout);
+            await Service.WaitForOutputAsync(output => Lines(output, "starting") > started);
+        }
+        await Service.WaitForOutputAsync(output => Lines(output, "finished") > finished);
+
+        Assert.Contains($"{path}: the request did not arrive whole", Service.Output);
+        Assert.DoesNotContain("fail:", Service.Output);
+        Assert.DoesNotContain("Error when executing service method", Service.Output);
+    }
+
     [Fact]
     public async Task No_token_reaches_the_log()
     {

@@ -11,6 +11,7 @@ public static class WebApplicationExtensions
             app.UseForwardedHeaders();
         app.UseMiddleware<ListenerRoutesMiddleware>();
         app.UseMiddleware<GrpcMethodNameMiddleware>();
+        app.UseMiddleware<GrpcRequestArrivalMiddleware>();
         app.UseMiddleware<RawQueryMiddleware>();
         app.MapGrpcService<DashboardsService>();
         app.MapGrpcReflectionService();
