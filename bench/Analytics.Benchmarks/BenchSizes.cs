@@ -35,5 +35,6 @@ public static class BenchStores
     }
 
     public static AnalyticsService.Reports.ScopeTotals ScopeTotals(Store store, StoreVersionReader versions) =>
-        new(store, versions, Microsoft.Extensions.Logging.Abstractions.NullLogger<AnalyticsService.Reports.ReportTotals>.Instance);
+        new(store, versions, Microsoft.Extensions.Logging.Abstractions.NullLogger<AnalyticsService.Reports.ReportTotals>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new AnalyticsService.Hosting.AnalyticsOptions()));
 }

@@ -45,6 +45,7 @@ public sealed class StartupTests : IDisposable
     [InlineData("Database__CommandTimeoutSeconds", "-5", "Database:CommandTimeoutSeconds must be at least 1.")]
     [InlineData("Analytics__AuthCacheSeconds", "-1", "Analytics:AuthCacheSeconds must be 0 or more.")]
     [InlineData("Analytics__ShutdownSeconds", "0", "Analytics:ShutdownSeconds must be more than 0.")]
+    [InlineData("Analytics__RestrictedTotalsScopes", "2", "Analytics:RestrictedTotalsScopes must be 0 (none kept) or from 3 to 1000.")]
     [InlineData("ForwardedHeaders__KnownProxies__0", "proxy.local", "ForwardedHeaders:KnownProxies must hold IP addresses.")]
     [InlineData("Analytics__TimeZone", "Mars/Olympus_Mons", "Analytics:TimeZone must be a time zone known to this machine (an IANA id such as Europe/Paris).")]
     public async Task A_setting_out_of_range_is_refused_naming_it(string key, string value, string message)

@@ -165,6 +165,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.AuthCacheSeconds >= 0, "Analytics:AuthCacheSeconds must be 0 or more.")
             .Validate(o => o.ReadinessCacheSeconds >= 0, "Analytics:ReadinessCacheSeconds must be 0 or more.")
             .Validate(o => o.ShutdownSeconds > 0, "Analytics:ShutdownSeconds must be more than 0.")
+            .Validate(o => o.RestrictedTotalsScopes is 0 or (>= 3 and <= 1000), "Analytics:RestrictedTotalsScopes must be 0 (none kept) or from 3 to 1000.")
             .ValidateOnStart();
         services.AddSingleton(provider => new ServerTimeZone(ServerTimeZone.Find(provider.GetRequiredService<IOptions<AnalyticsOptions>>().Value.TimeZone)!));
         // SIGTERM: in-flight calls get this long to finish; then open connections (a client that never ends its

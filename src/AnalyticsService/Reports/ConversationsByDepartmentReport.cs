@@ -14,9 +14,9 @@ public sealed class ConversationsByDepartmentReport(ReportCounts counts, ReportL
     public async Task<GetConversationsByDepartmentResponse> AnswerAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, ReportSort sort,
         CancellationToken cancellationToken)
     {
-        var rows = await ByNameAsync(scope.IsRestricted
-            ? await counts.CountDepartmentsAsync(start, end, scope, cancellationToken)
-            : await counts.CountAsync(ReportDimension.Department, start, end, cancellationToken), cancellationToken);
+        var rows = await ByNameAsync(!scope.IsRestricted ? await counts.CountAsync(ReportDimension.Department, start, end, cancellationToken)
+            : await counts.CountRestrictedAsync(ReportDimension.Department, start, end, scope, cancellationToken)
+              ?? await counts.CountDepartmentsAsync(start, end, scope, cancellationToken), cancellationToken);
         var (data, total, unspecified) = LabelledRows.Sorted(rows, sort);
         var response = new GetConversationsByDepartmentResponse { Total = total, Unspecified = unspecified, Success = true };
         response.Data.AddRange(data);

@@ -11,9 +11,9 @@ public sealed class ConversationsBySourceReport(ReportCounts counts)
 {
     public async Task<GetConversationsBySourceResponse> AnswerAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        var cells = scope.IsRestricted
-            ? await counts.CountSourcesAsync(start, end, scope, cancellationToken)
-            : await counts.CountAsync(ReportDimension.Source, start, end, cancellationToken);
+        var cells = !scope.IsRestricted ? await counts.CountAsync(ReportDimension.Source, start, end, cancellationToken)
+            : await counts.CountRestrictedAsync(ReportDimension.Source, start, end, scope, cancellationToken)
+              ?? await counts.CountSourcesAsync(start, end, scope, cancellationToken);
         var labelled = cells.Select(c => (Label: Label(c.Key), Total: c.Value)).ToList();
         var response = new GetConversationsBySourceResponse { Total = checked((int)labelled.Sum(r => r.Total)), Success = true };
         var sorted = ReportSort.ByTotalDescending.Apply(labelled, (r, key) => key == "total" ? r.Total : null, r => r.Label, _ => null);

@@ -7,9 +7,10 @@ namespace AnalyticsService.Reports;
 /// The other four reports' counts over a range for a caller who sees every room, one total per key (<see cref="ReportKey"/>),
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
-/// held in memory (<see cref="EdgeHours"/>), else from rooms. Restricted callers' departments are added up from the status
-/// counts kept per department and their sources from source_counts; their tags and agents from the day totals kept per
-/// scope (<see cref="ScopeTotals"/>) and the partial days' rooms, or, while those are not loaded, from rooms (ReportQuery).
+/// held in memory (<see cref="EdgeHours"/>), else from rooms. A restricted caller's counts come from the whole days of the
+/// day totals kept per scope (<see cref="ScopeTotals"/>) and the partial days' rooms; while those are not loaded, their
+/// departments from the status counts kept per department, their sources from source_counts, their tags and agents from
+/// rooms (ReportQuery).
 /// </summary>
 public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges, ScopeTotals scopeTotals)
 {
@@ -75,7 +76,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     }
 
     /// <summary>
-    /// A restricted caller's tags or agents: the whole days from the day totals kept for its scope, the partial days at the
+    /// A restricted caller's cells: the whole days from the day totals kept for its scope, the partial days at the
     /// edges from rooms. Null when the range holds no whole day, or those totals are not loaded (the first call for a scope
     /// starts their load): the caller then counts the range's rooms.
     /// </summary>
@@ -87,7 +88,9 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             return null;
         var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(split.FirstDay * RangeSplit.DayMilliseconds),
             At(split.EndDay * RangeSplit.DayMilliseconds), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
-        await foreach (var held in scopeTotals.For(scope, report).AttemptsAsync(cancellationToken))
+        if (scopeTotals.For(scope) is not { } scopes)
+            return null;
+        await foreach (var held in scopes.AttemptsAsync(cancellationToken))
         {
             var cells = await CellsAsync(store.Dialect.ReportRoomCellsRestricted(report), edgeRooms, cancellationToken);
             // A commit between the two reads would mix two states of the store: then the answer is made again.

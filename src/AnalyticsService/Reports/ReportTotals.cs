@@ -28,26 +28,26 @@ public enum TotalsLoad
 /// since changed (count_change_days, migration 12), and calls wait for it (<see cref="AttemptsAsync"/>): an answer never
 /// comes from totals older than the store. Each load ends with the same step: the days changed while it read are read again,
 /// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one. The same
-/// machinery holds a restricted caller's day totals of one report (<see cref="ForScope"/>), counted from its rooms.
+/// machinery holds a restricted caller's day totals of the four reports (<see cref="ForScope"/>), counted from its rooms.
 /// </summary>
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
 {
     /// <summary>
-    /// One report's day totals of the rooms a restricted caller sees (no hours, no status counts): no table keeps cells per
-    /// scope, so each day with rooms is counted from them (a day at ten million rooms over two years: some 14,000 rooms),
-    /// when the totals are first loaded and again for each day a write changes.
+    /// The day totals of the rooms a restricted caller sees, the status counts' and the four reports' (no hours): no table
+    /// keeps the reports' cells per scope, so each day with rooms is counted from them (a day at ten million rooms over two
+    /// years: some 14,000 rooms), when the totals are first loaded and again for each day a write changes.
     /// </summary>
-    public static ReportTotals ForScope(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, RoomScope scope, ReportDimension report) =>
-        scope.IsRestricted ? new(store, versions, logger) { Scope = (scope, report) } : throw new ArgumentException("Not a restricted scope.", nameof(scope));
+    public static ReportTotals ForScope(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, RoomScope scope) =>
+        scope.IsRestricted ? new(store, versions, logger) { Scope = scope } : throw new ArgumentException("Not a restricted scope.", nameof(scope));
 
-    // The scope and report these totals count from rooms; null: every room, from the count tables, with hours and status.
-    private (RoomScope Scope, ReportDimension Report)? Scope { get; init; }
+    // The scope whose rooms these totals count; null: every room, from the count tables, with hours and status counts.
+    private RoomScope? Scope { get; init; }
 
     private volatile Snapshot? _current;
     private Task<TotalsLoad>? _loading;
     private readonly Lock _lock = new();
     private const long MaxEntries = 8_000_000; // 64 MB of running totals
-    private const long MaxScopeEntries = 1_500_000; // 12 MB for one scope's report (a thousand agents over two years: 5.9 MB)
+    private const long MaxScopeEntries = 2_000_000; // 16 MB for a scope's reports (1,000 agents, 300 tags, 50 departments over two years: 8.1 MB)
     private const long MaxHourEntries = 48_000_000; // 96 MB of hourly counts
 
     // Beyond this many changed days (a first import into a store the service follows), every cell is read again.
@@ -176,15 +176,17 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     private async Task<TotalsLoad> LoadEveryCellAsync(long version, bool withHours, long started, CancellationToken cancellationToken)
     {
         var builder = new Snapshot.Builder();
-        await ReadDaysAsync(Everything, builder.Add, cancellationToken);
+        var scopeStatus = new List<StatusCellRow>();
+        await ReadDaysAsync(Everything, builder.Add, scopeStatus, cancellationToken);
         if (builder.Entries > (Scope is null ? MaxEntries : MaxScopeEntries))
         {
             // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
             logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
             return TotalsLoad.NotLoaded;
         }
-        var status = Scope is not null ? null : StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
-            await ListAsync(store.Dialect.StatusHourCells, Everything, cancellationToken));
+        var status = Scope is not null ? StatusTotals.Of(scopeStatus, [])
+            : StatusTotals.Of(await ListAsync(store.Dialect.StatusDayCells, Everything, cancellationToken),
+                await ListAsync(store.Dialect.StatusHourCells, Everything, cancellationToken));
         // Read committed, and possibly while writes commit: the days those writes changed are read again.
         if ((await CatchUpAsync(builder.Build(version, status), cancellationToken)).Totals is not { } days)
             return TotalsLoad.NotLoaded;
@@ -228,7 +230,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             var cells = new ChangedCells(days);
             foreach (var (from, to) in Runs(days))
             {
-                await ReadDaysAsync(new(from, to), cells.ReportDays.Add, cancellationToken);
+                await ReadDaysAsync(new(from, to), cells.ReportDays.Add, cells.StatusDays, cancellationToken);
                 if (totals.WithHours)
                     await ReadAsync(store.Dialect.ReportHourCells, new(from * 24, to * 24), cells.ReportHours.Add, cancellationToken);
                 if (Scope is not null)
@@ -270,11 +272,11 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     {
         _current = totals;
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        if (Scope is { Report: var report })
+        if (Scope is not null)
         {
             if (load == TotalsLoad.Full)
-                logger.LogInformation("A restricted caller's {Report} day totals loaded at store version {Version} in {Seconds:F1} s.", report,
-                    totals.Version, elapsed.TotalSeconds);
+                logger.LogInformation("A restricted caller's day totals loaded at store version {Version} in {Seconds:F1} s.", totals.Version,
+                    elapsed.TotalSeconds);
             return load;
         }
         metrics?.TotalsLoaded(load == TotalsLoad.Full ? "full" : "changed_days", elapsed);
@@ -284,27 +286,36 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         return load;
     }
 
-    private Task ReadDaysAsync(PeriodSpanParameters days, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
-        Scope is { } scope ? ReadScopeDaysAsync(scope.Scope, scope.Report, days, add, cancellationToken)
+    // The report cells of these days; for a scope, its status counts of each day too (the tables' are read apart).
+    private Task ReadDaysAsync(PeriodSpanParameters days, Action<ReportCellRow> add, List<StatusCellRow> scopeStatus, CancellationToken cancellationToken) =>
+        Scope is { } scope ? ReadScopeDaysAsync(scope, days, add, scopeStatus, cancellationToken)
             : ReadAsync(store.Dialect.ReportDayCells, days, add, cancellationToken);
 
-    // A day at a time, the days with rooms (room_counts_all) each counted from its rooms: one statement for every day
-    // would group all of a scope's rooms of two years in one sort.
-    private async Task ReadScopeDaysAsync(RoomScope scope, ReportDimension report, PeriodSpanParameters span, Action<ReportCellRow> add,
+    // A day at a time, the days with rooms (room_counts_all) each counted from its rooms, report by report (the day's
+    // rooms are in the page cache after the first): one statement for every day would group two years of rooms in one sort.
+    private async Task ReadScopeDaysAsync(RoomScope scope, PeriodSpanParameters span, Action<ReportCellRow> add, List<StatusCellRow> status,
         CancellationToken cancellationToken)
     {
         var days = await ListAsync(store.Dialect.StatusDayCells, span, cancellationToken);
-        var (sql, cells) = (store.Dialect, store.Dialect.ReportRoomCellsRestricted(report));
+        var sql = store.Dialect;
         await store.QueryAsync(forReports: true, async connection =>
         {
             foreach (var day in days)
             {
                 var (from, to) = (sql.Instant(day.Period * RangeSplit.DayMilliseconds), sql.Instant((day.Period + 1) * RangeSplit.DayMilliseconds));
-                foreach (var row in await connection.QueryAsync<ReportCellRow>(store.Command(cells,
-                             new RestrictedEdgesParameters(from, to, to, to, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken)))
+                var rooms = new RestrictedEdgesParameters(from, to, to, to, scope.UnitsJson!, scope.DepartmentsJson!);
+                var counts = await connection.QuerySingleAsync<StatusCounts>(store.Command(sql.ScanByStatusRestricted,
+                    new RestrictedRangeParameters(from, to, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken));
+                status.Add(new StatusCellRow { Period = day.Period, Total = counts.Total, Open = counts.Open, Queued = counts.Queued,
+                    OnHold = counts.OnHold, Closed = counts.Closed });
+                foreach (var report in Enum.GetValues<ReportDimension>())
                 {
-                    (row.Report, row.Day) = ((int)report, day.Period);
-                    add(row);
+                    foreach (var row in await connection.QueryAsync<ReportCellRow>(store.Command(sql.ReportRoomCellsRestricted(report), rooms,
+                                 cancellationToken: cancellationToken)))
+                    {
+                        (row.Report, row.Day) = ((int)report, day.Period);
+                        add(row);
+                    }
                 }
             }
             return 0;

@@ -1,21 +1,21 @@
 using AnalyticsService.Storage;
 using BitFaster.Caching.Lru;
+using Microsoft.Extensions.Options;
 
 namespace AnalyticsService.Reports;
 
 /// <summary>
-/// Restricted callers' day totals of tags and agents (<see cref="ReportTotals.ForScope"/>), one per scope and report, for
-/// the last <see cref="Capacity"/> asked: a year of a monitor's agents counted from its rooms took seconds at ten million
-/// rooms. At most 12 MB each: a thousand agents over two years take 5.9 MB, 300 tags 1.8 MB, so eight scopes' tags and
-/// agents some 62 MB at most.
+/// Restricted callers' day totals of the four reports (<see cref="ReportTotals.ForScope"/>), one set per scope, for the
+/// last Analytics:RestrictedTotalsScopes scopes asked (none when 0): a year of a monitor's agents counted from its rooms
+/// took seconds at ten million rooms, its sources added up from source_counts tens of milliseconds at a million. At most
+/// 16 MB a scope (a thousand agents, 300 tags and 50 departments over two years: 8.1 MB).
 /// </summary>
-public sealed class ScopeTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger)
+public sealed class ScopeTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, IOptions<Hosting.AnalyticsOptions> options)
 {
-    public const int Capacity = 16;
+    private readonly ConcurrentLru<string, ReportTotals>? _totals =
+        options.Value.RestrictedTotalsScopes > 0 ? new(options.Value.RestrictedTotalsScopes) : null; // 3 at least: one per queue of the cache
 
-    private readonly ConcurrentLru<(string Scope, ReportDimension Report), ReportTotals> _totals = new(Capacity);
-
-    public ReportTotals For(RoomScope scope, ReportDimension report) =>
-        _totals.GetOrAdd((scope.Key!, report), static (key, a) => ReportTotals.ForScope(a.store, a.versions, a.logger, a.scope, key.Report),
-            (store, versions, logger, scope));
+    /// <summary>The day totals of a scope's rooms; null when none are kept.</summary>
+    public ReportTotals? For(RoomScope scope) =>
+        _totals?.GetOrAdd(scope.Key!, static (_, a) => ReportTotals.ForScope(a.store, a.versions, a.logger, a.scope), (store, versions, logger, scope));
 }

@@ -33,6 +33,9 @@ public sealed class StatusTotals
     public StatusCounts WholePeriods(RangeSplit split) =>
         _days.Between(split.FirstDay, split.EndDay) + _hours.Between(split.FirstHour, split.HeadHourEnd) + _hours.Between(split.TailHourStart, split.EndHour);
 
+    /// <summary>The rooms of a range's whole days alone (a restricted caller's totals hold no hours).</summary>
+    public StatusCounts WholeDays(RangeSplit split) => _days.Between(split.FirstDay, split.EndDay);
+
     private static void Add(Span<long> values, StatusCellRow cell)
     {
         values[0] += cell.Total;
@@ -113,7 +116,8 @@ public sealed class StatusTotals
             if (last - first >= MaxDays)
                 return null;
             var held = new long[]?[last - first + 1];
-            Array.Copy(Days, 0, held, FirstDay - first, Days.Length);
+            if (Days.Length > 0) // none held: FirstDay says nothing, and would place an empty copy out of range
+                Array.Copy(Days, 0, held, FirstDay - first, Days.Length);
             foreach (var day in days)
                 held[day - first] = null;
             return new Hours(first, held).With(cells);

@@ -85,7 +85,8 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges)
+public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges, StoreVersionReader versions,
+    Reports.ScopeTotals scopeTotals)
 {
     /// <summary>
     /// Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included): for a
@@ -95,7 +96,9 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        await foreach (var held in split.HasWholeHours && !scope.IsRestricted ? totals.AttemptsAsync(cancellationToken) : AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
+        if (scope.IsRestricted)
+            return await CountRestrictedAsync(start, end, scope, cancellationToken) ?? await CountFromStoreAsync(start, end, scope, cancellationToken);
+        await foreach (var held in split.HasWholeHours ? totals.AttemptsAsync(cancellationToken) : AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
         {
             if (held.Status is not { } status)
                 break;
@@ -103,6 +106,28 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
                 return status.WholePeriods(split) + inMemory.Statuses();
         }
         return await CountFromStoreAsync(start, end, scope, cancellationToken);
+    }
+
+    /// <summary>
+    /// A restricted caller's counts: the whole days from the day totals kept for its scope (<see cref="Reports.ScopeTotals"/>),
+    /// the partial days at the edges from its rooms. Null when the range holds no whole day or those totals are not loaded
+    /// (the first call of a scope starts their load): then the per-department counts answer.
+    /// </summary>
+    public async Task<StatusCounts?> CountRestrictedAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
+    {
+        var split = RangeSplit.Of(start, end);
+        var scoped = split.FirstDay < split.EndDay ? scopeTotals.For(scope) : null;
+        await foreach (var held in scoped?.AttemptsAsync(cancellationToken) ?? AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
+        {
+            if (held.Status is not { } status)
+                break;
+            var edges = await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(split.FirstDay * RangeSplit.DayMilliseconds), scope, cancellationToken)
+                + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(split.EndDay * RangeSplit.DayMilliseconds), end, scope, cancellationToken);
+            // A commit between the reads would mix two states of the store: then the answer is made again.
+            if (await versions.ReadAsync(cancellationToken) == held.Version)
+                return status.WholeDays(split) + edges;
+        }
+        return null;
     }
 
     /// <summary>The counts read from the store: whole days and hours from the counts tables, partial hours from rooms.</summary>
