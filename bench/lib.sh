@@ -1,0 +1,38 @@
+# What bench/run and bench/restricted share: installing the load tools, latency runs, and the wrk scripts that make a
+# new range on every request. Sourced, not run.
+# shellcheck shell=bash
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq "$2" >/dev/null; }; }
+
+# Latency: one connection, one request at a time; wrk reports the percentiles.
+latency() { wrk -t1 -c1 -d"$DURATION"s --timeout 60s --latency "$@" | awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print p50, p99}'; }
+to_ms() { local v=$1; case $v in *us) echo "scale=3; ${v%us}/1000" | bc;; *ms) echo "${v%ms}";; *s) echo "scale=3; ${v%s}*1000" | bc;; esac; }
+
+# The same query with a new start each time (a millisecond apart), as a dashboard refreshing its range to "now" asks it.
+fresh_script() { # fresh_script FILE START-DAY END [REPORT]: starts at START-DAY 09:mm:ss.fff, one millisecond later each request
+  cat > "$1" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", string.format("/api/v1/livechat/analytics/dashboards/${4:-conversations-by-status}?start=$2T09:%02d:%02d.%03dZ&end=$3",
+    math.floor(n / 60000) % 60, math.floor(n / 1000) % 60, n % 1000))
+end
+LUA
+}
+# Ranges a millisecond apart mostly take in the same rooms, so a kept answer (kept by the rooms, not the milliseconds)
+# serves them as it serves a dashboard's refreshes. The answer's own work is measured with ranges that each take in
+# other rooms: both edges move through 09:00-10:00 by prime steps (7.919 s and 6.997 s), so that the pairs of rooms at
+# the edges (some 500 x 500 in an hour at ten million rooms) outnumber the answers kept (10,000).
+other_script() { # other_script FILE START-DAY END-DAY [REPORT]
+  # Each wrk thread has its own Lua state: thread k of the two takes every other n, so that no range is asked twice.
+  cat > "$1" <<LUA
+local threads = 0
+setup = function(thread) thread:set("n", threads); threads = threads + 1 end
+local function at(day, ms) return string.format("%sT09:%02d:%02d.%03dZ", day, math.floor(ms / 60000), math.floor(ms / 1000) % 60, ms % 1000) end
+request = function()
+  n = n + 2
+  return wrk.format("GET", "/api/v1/livechat/analytics/dashboards/${4:-conversations-by-status}?start=" .. at("$2", (n * 7919) % 3600000)
+    .. "&end=" .. at("$3", (n * 6997) % 3600000))
+end
+LUA
+}
