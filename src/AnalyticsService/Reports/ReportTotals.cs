@@ -568,7 +568,9 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         /// <summary>Takes report_counts' rows one at a time: each key once, each cell as three numbers.</summary>
         public sealed class Builder
         {
-            private readonly Dictionary<ReportDimension, (Dictionary<ReportKey, int> Keys, List<(int Key, long Day, long Total)> Cells)> _reports = [];
+            // Twelve bytes a cell, all of them held until Build (ten million rooms: about a million day cells, and as many for
+            // a restricted caller's scope): a day fits an int for every date there is, a day's count of one key an int too.
+            private readonly Dictionary<ReportDimension, (Dictionary<ReportKey, int> Keys, List<(int Key, int Day, int Total)> Cells)> _reports = [];
 
             public void Add(ReportCellRow row)
             {
@@ -578,18 +580,18 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 var key = row.Key;
                 if (!cells.Keys.TryGetValue(key, out var index))
                     cells.Keys[key] = index = cells.Keys.Count;
-                cells.Cells.Add((index, row.Day, row.Total));
+                cells.Cells.Add((index, checked((int)row.Day), checked((int)row.Total)));
             }
 
             /// <summary>How many running totals the rows make: per report, keys times days spanned.</summary>
-            public long Entries => _reports.Values.Sum(r => (long)r.Keys.Count * (r.Cells.Max(c => c.Day) - r.Cells.Min(c => c.Day) + 2));
+            public long Entries => _reports.Values.Sum(r => (long)r.Keys.Count * ((long)r.Cells.Max(c => c.Day) - r.Cells.Min(c => c.Day) + 2));
 
             public Snapshot Build(long version, StatusTotals? status)
             {
                 var reports = new Dictionary<ReportDimension, Totals>();
                 foreach (var (report, (keys, cells)) in _reports)
                 {
-                    var firstDay = cells.Min(c => c.Day);
+                    long firstDay = cells.Min(c => c.Day);
                     var dayCount = checked((int)(cells.Max(c => c.Day) - firstDay + 1));
                     var running = new long[dayCount + 1][];
                     for (var i = 0; i < running.Length; i++)
