@@ -21,7 +21,7 @@ public sealed class AnalyticsOptions
     public double ReadinessCacheSeconds { get; set; } = 1;
 
     /// <summary>
-    /// For how many restricted callers' scopes (the last asked) the four reports' day totals are kept in memory, each
+    /// For how many restricted callers' scopes (the last asked) the five reports' day totals are kept in memory, each
     /// counted from the scope's rooms when first asked and up to 16 MB; 3 at least. 0: a restricted caller's reports are
     /// added up from the per-department counts and the rooms on every call.
     /// </summary>

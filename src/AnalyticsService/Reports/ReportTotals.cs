@@ -28,7 +28,7 @@ public enum TotalsLoad
 /// since changed (count_change_days, migration 12), and calls wait for it (<see cref="AttemptsAsync"/>): an answer never
 /// comes from totals older than the store. Each load ends with the same step: the days changed while it read are read again,
 /// until a pass sees the version stand still, so reads that saw a mix of two states end in the newer one. The same
-/// machinery holds a restricted caller's day totals of the four reports (<see cref="ForScope"/>), counted from its rooms.
+/// machinery holds a restricted caller's day totals of the five reports (<see cref="ForScope"/>), counted from its rooms.
 /// </summary>
 public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogger<ReportTotals> logger, Hosting.AnalyticsMetrics? metrics = null)
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AnalyticsService.Reports;
 
 /// <summary>
-/// Restricted callers' day totals of the four reports (<see cref="ReportTotals.ForScope"/>), one set per scope, for the
+/// Restricted callers' day totals of the five reports (<see cref="ReportTotals.ForScope"/>), one set per scope, for the
 /// last Analytics:RestrictedTotalsScopes scopes asked (none when 0): a year of a monitor's agents counted from its rooms
 /// took seconds at ten million rooms, its sources added up from source_counts tens of milliseconds at a million. At most
 /// 16 MB a scope (a thousand agents, 300 tags and 50 departments over two years: 8.1 MB).
