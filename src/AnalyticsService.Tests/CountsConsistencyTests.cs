@@ -200,6 +200,11 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         Assert.False(Split(d + 5, d + h + 4).HasWholeHours);
         // Before 1970, hours and days still start on the hour and at midnight.
         Assert.Equal(new RangeSplit(-3 * d + 5, -71 * h, -24 * h, -d + 7, -71, -48, -24, -24, -2, -1), Split(-3 * d + 5, -d + 7));
+        // The partial days around the whole ones (a restricted caller's edges): none whole, the first part is all of it.
+        Assert.Equal((2 * d, 4 * d), Split(d + 5, 4 * d + 7).WholeDays);
+        Assert.Equal((-2 * d, -d), Split(-3 * d + 5, -d + 7).WholeDays);
+        Assert.Equal((2 * d + 9 * h + h / 2, 2 * d + 9 * h + h / 2), Split(d + 9 * h + h / 2, 2 * d + 9 * h + h / 2).WholeDays);
+        Assert.Equal((d + h - 1, d + h - 1), Split(d + 5, d + h - 1).WholeDays);
     }
 
     private static readonly string?[] Sorts =

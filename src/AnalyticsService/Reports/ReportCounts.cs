@@ -68,9 +68,7 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
         CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        var (headEnd, tailStart) = split.FirstDay < split.EndDay
-            ? (split.FirstDay * RangeSplit.DayMilliseconds, split.EndDay * RangeSplit.DayMilliseconds)
-            : (split.End, split.End); // no whole day: every room of the range is read
+        var (headEnd, tailStart) = split.WholeDays; // no whole day: every room of the range is read
         return NonZero(await CellsAsync(store.Dialect.SourceCellsRestricted, new RestrictedDaySplitParameters(At(split.Start), At(headEnd),
             At(tailStart), At(split.End), split.FirstDay, split.EndDay, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken));
     }
@@ -84,12 +82,10 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
         RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        if (split.FirstDay >= split.EndDay)
+        if (split.FirstDay >= split.EndDay || scopeTotals.For(scope) is not { } scopes)
             return null;
-        var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(split.FirstDay * RangeSplit.DayMilliseconds),
-            At(split.EndDay * RangeSplit.DayMilliseconds), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
-        if (scopeTotals.For(scope) is not { } scopes)
-            return null;
+        var (daysStart, daysEnd) = split.WholeDays;
+        var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(daysStart), At(daysEnd), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
         await foreach (var held in scopes.AttemptsAsync(cancellationToken))
         {
             var cells = await CellsAsync(store.Dialect.ReportRoomCellsRestricted(report), edgeRooms, cancellationToken);

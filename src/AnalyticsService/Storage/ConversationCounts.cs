@@ -61,6 +61,12 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
 
     public bool HasWholeHours => FirstHour < EndHour;
 
+    /// <summary>
+    /// Where the whole days begin and end, in Unix milliseconds: the range is [Start, DaysStart) and [DaysEnd, End) around
+    /// them (partial days). With no whole day, both are End, so that the first part is all of the range.
+    /// </summary>
+    public (long DaysStart, long DaysEnd) WholeDays => FirstDay < EndDay ? (FirstDay * DayMilliseconds, EndDay * DayMilliseconds) : (End, End);
+
     public static RangeSplit Of(DateTimeOffset start, DateTimeOffset end)
     {
         var (s, e) = (start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds());
@@ -121,8 +127,9 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
         {
             if (held.Status is not { } status)
                 break;
-            var edges = await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(split.FirstDay * RangeSplit.DayMilliseconds), scope, cancellationToken)
-                + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(split.EndDay * RangeSplit.DayMilliseconds), end, scope, cancellationToken);
+            var (daysStart, daysEnd) = split.WholeDays;
+            var edges = await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(daysStart), scope, cancellationToken)
+                + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(daysEnd), end, scope, cancellationToken);
             // A commit between the reads would mix two states of the store: then the answer is made again.
             if (await versions.ReadAsync(cancellationToken) == held.Version)
                 return status.WholeDays(split) + edges;
