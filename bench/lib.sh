@@ -1,6 +1,26 @@
-# What bench/run and bench/restricted share: installing the load tools, latency runs, and the wrk scripts that make a
-# new range on every request. Sourced, not run.
+# What bench/run and bench/restricted share: installing the load tools, starting the service and waiting for it, latency
+# runs, and the wrk scripts that make a new range on every request. Sourced, not run.
 # shellcheck shell=bash
+
+# start_service STORE LOG [NAME=VALUE ...]: the Release build on STORE on REST_PORT and GRPC_PORT, with these settings,
+# logging warnings and the report totals' loads to LOG; sets pid. await_service then waits for it.
+start_service() {
+  local store=$1 log=$2; shift 2
+  env "$@" Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$REST_PORT" Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$GRPC_PORT" \
+    ConnectionStrings__Analytics="Data Source=$store" Logging__LogLevel__Default=Warning \
+    Logging__LogLevel__AnalyticsService.Reports.ReportTotals=Information \
+    dotnet src/AnalyticsService/bin/Release/net10.0/AnalyticsService.dll >"$log" 2>&1 &
+  pid=$!
+}
+
+# await_service LOG: up to 10 minutes until the service answers (a store made by an older release is migrated first:
+# migration 8 counts every stored room), then up to 10 more until its report totals are in memory (days and hours; a
+# few minutes at ten million rooms): measured before, the reports would be read from the tables meanwhile, and the
+# load would share the two cores with the measurements.
+await_service() {
+  for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$REST_PORT/ping" >/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq 3000); do grep -q "Report totals loaded" "$1" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+}
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq "$2" >/dev/null; }; }
 

@@ -86,17 +86,12 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
             return null;
         var (daysStart, daysEnd) = split.WholeDays;
         var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(daysStart), At(daysEnd), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
-        await foreach (var held in scopes.AttemptsAsync(cancellationToken))
+        return await scopes.AnswerAsync(async held =>
         {
             var cells = await CellsAsync(store.Dialect.ReportRoomCellsRestricted(report), edgeRooms, cancellationToken);
-            // A commit between the two reads would mix two states of the store: then the answer is made again.
-            if (await versions.ReadAsync(cancellationToken) == held.Version)
-            {
-                held.AddWhole(report, split, cells);
-                return NonZero(cells);
-            }
-        }
-        return null;
+            held.AddWhole(report, split, cells);
+            return NonZero(cells);
+        }, cancellationToken);
     }
 
     private object At(long ms) => store.Dialect.Instant(ms);

@@ -83,6 +83,24 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         }
     }
 
+    /// <summary>
+    /// An answer made from the totals at the store's version by <paramref name="make"/>, which reads from the store what
+    /// memory does not hold: kept only if the version has not moved while it read (a commit between the reads would mix
+    /// two states of the store), else made again at the next attempt (<see cref="AttemptsAsync"/>). Null when no attempt
+    /// holds, or when <paramref name="make"/> gives none.
+    /// </summary>
+    public async Task<T?> AnswerAsync<T>(Func<Snapshot, Task<T?>> make, CancellationToken cancellationToken) where T : class
+    {
+        await foreach (var held in AttemptsAsync(cancellationToken))
+        {
+            if (await make(held) is not { } made)
+                return null;
+            if (await versions.ReadAsync(cancellationToken) == held.Version)
+                return made;
+        }
+        return null;
+    }
+
     /// <summary>The totals at this version, or null (and a load started) when they are not loaded at it.</summary>
     public Snapshot? At(long version)
     {

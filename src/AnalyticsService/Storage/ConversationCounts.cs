@@ -91,8 +91,7 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges, StoreVersionReader versions,
-    Reports.ScopeTotals scopeTotals)
+public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges, Reports.ScopeTotals scopeTotals)
 {
     /// <summary>
     /// Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included): for a
@@ -122,19 +121,13 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
     public async Task<StatusCounts?> CountRestrictedAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
         var split = RangeSplit.Of(start, end);
-        var scoped = split.FirstDay < split.EndDay ? scopeTotals.For(scope) : null;
-        await foreach (var held in scoped?.AttemptsAsync(cancellationToken) ?? AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
-        {
-            if (held.Status is not { } status)
-                break;
-            var (daysStart, daysEnd) = split.WholeDays;
-            var edges = await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(daysStart), scope, cancellationToken)
-                + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(daysEnd), end, scope, cancellationToken);
-            // A commit between the reads would mix two states of the store: then the answer is made again.
-            if (await versions.ReadAsync(cancellationToken) == held.Version)
-                return status.WholeDays(split) + edges;
-        }
-        return null;
+        if (split.FirstDay >= split.EndDay || scopeTotals.For(scope) is not { } scoped)
+            return null;
+        var (daysStart, daysEnd) = split.WholeDays;
+        return await scoped.AnswerAsync(async held => held.Status is { } status
+            ? status.WholeDays(split) + await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(daysStart), scope, cancellationToken)
+              + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(daysEnd), end, scope, cancellationToken)
+            : null, cancellationToken);
     }
 
     /// <summary>The counts read from the store: whole days and hours from the counts tables, partial hours from rooms.</summary>
