@@ -34,7 +34,8 @@ public class AnswerBenchmarks
     {
         var (store, versions, totals) = BenchStores.OpenLoaded(Rooms);
         var query = new ReportQuery(store);
-        _counts = new ReportCounts(store, versions, totals, new EdgeHours(store, versions), BenchStores.ScopeTotals(store, versions));
+        _counts = new ReportCounts(store, versions, totals, new EdgeHours(store, versions), BenchStores.ScopeTotals(store, versions),
+            BenchStores.ScopeEdgeDays(store, versions));
         var labels = new ReportLabels(query, versions);
         _agents = new ConversationsByAgentReport(query, _counts, labels, store);
         _departments = new ConversationsByDepartmentReport(_counts, labels);

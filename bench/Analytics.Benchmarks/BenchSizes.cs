@@ -37,4 +37,7 @@ public static class BenchStores
     public static AnalyticsService.Reports.ScopeTotals ScopeTotals(Store store, StoreVersionReader versions) =>
         new(store, versions, Microsoft.Extensions.Logging.Abstractions.NullLogger<AnalyticsService.Reports.ReportTotals>.Instance,
             Microsoft.Extensions.Options.Options.Create(new AnalyticsService.Hosting.AnalyticsOptions()));
+
+    public static AnalyticsService.Reports.ScopeEdgeDays ScopeEdgeDays(Store store, StoreVersionReader versions) =>
+        new(store, versions, Microsoft.Extensions.Options.Options.Create(new AnalyticsService.Hosting.AnalyticsOptions()));
 }

@@ -37,7 +37,8 @@ public class ReportQueryBenchmarks
     {
         (_store, var versions, var totals) = BenchStores.OpenLoaded(Rooms);
         _query = new ReportQuery(_store);
-        _counts = new ReportCounts(_store, versions, totals, new EdgeHours(_store, versions), BenchStores.ScopeTotals(_store, versions));
+        _counts = new ReportCounts(_store, versions, totals, new EdgeHours(_store, versions), BenchStores.ScopeTotals(_store, versions),
+            BenchStores.ScopeEdgeDays(_store, versions));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
     }

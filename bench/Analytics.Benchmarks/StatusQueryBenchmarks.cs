@@ -30,7 +30,8 @@ public class StatusQueryBenchmarks
     public void Setup()
     {
         var (store, versions, totals) = BenchStores.OpenLoaded(Rooms);
-        _counts = new ConversationCounts(store, totals, new EdgeHours(store, versions), BenchStores.ScopeTotals(store, versions));
+        _counts = new ConversationCounts(store, totals, new EdgeHours(store, versions), BenchStores.ScopeTotals(store, versions),
+            BenchStores.ScopeEdgeDays(store, versions));
         _start = DateTimeOffset.Parse(Range == "one year" ? "2025-06-15T09:30:00Z" : "2026-06-15T09:30:00Z");
         _end = Range == "one year" ? _start.AddYears(1) : _start.AddDays(1);
     }

@@ -695,84 +695,6 @@ SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST
 ) AS s
 GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
 
--- ReportRoomCellsRestricted(Agent) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
-       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind,
-       CAST(COALESCE(r.served_by_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind, CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$'))))) k
-) AS s
-GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
-
--- ReportRoomCellsRestricted(Department) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
-       CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.department_kind <> 1) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.department_kind AS k1_kind, CAST(COALESCE(r.department_id, '') AS nvarchar(4000)) AS k1, CAST(0 AS tinyint) AS k2_kind,
-       CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.department_kind <> 1) k
-) AS s
-GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
-
--- ReportRoomCellsRestricted(Source) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
-       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.source_kind <> 0) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT r.source_type_kind AS k1_kind, CAST(COALESCE(r.source_type, '') AS nvarchar(4000)) AS k1, r.source_alias_kind AS k2_kind,
-       CAST(COALESCE(r.source_alias, N'') AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.source_kind <> 0) k
-) AS s
-GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
-
--- ReportRoomCellsRestricted(Tags) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT CAST(s.k1_kind AS bigint) AS K1Kind, MIN(s.k1) AS K1, CAST(s.k2_kind AS bigint) AS K2Kind, MIN(s.k2) AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
-       CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.tags_kind = 2
-UNION ALL
-SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, CAST(1 AS bigint) AS total FROM (SELECT CAST(CASE WHEN j.tag IS NULL THEN 1 ELSE 2 END AS tinyint) AS k1_kind, COALESCE(j.tag, N'') AS k1, CAST(0 AS tinyint) AS k2_kind,
-       CAST(N'' AS nvarchar(4000)) AS k2
-    FROM dbo.rooms r CROSS APPLY OPENJSON(r.tags) WITH (tag nvarchar(4000) '$') j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND r.tags_kind = 2
-UNION ALL
-SELECT CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000)), CAST(0 AS tinyint), CAST(N'' AS nvarchar(4000))
-    FROM dbo.rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
-         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = N'[]'))) k
-) AS s
-GROUP BY s.k1_kind, CONVERT(varbinary(8000), s.k1), s.k2_kind, CONVERT(varbinary(8000), s.k2)
-
 -- RestrictingIds (@UserId)
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
@@ -786,6 +708,17 @@ SELECT r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_
        CAST(r.tags_kind AS bigint) AS TagsKind, r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
 FROM dbo.rooms r
 WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
+
+-- RoomsInRangeRestricted (@Start, @End, @Units, @Departments)
+SELECT r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen, CAST(r.is_queued AS bigint) AS IsQueued,
+       CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed, CAST(r.department_kind AS bigint) AS DepartmentKind,
+       r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind,
+       r.source_type AS SourceType, CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias,
+       CAST(r.tags_kind AS bigint) AS TagsKind, r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
+FROM dbo.rooms r
+WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT department_id FROM OPENJSON(@Departments) WITH (department_id varchar(64) '$')))
+         OR EXISTS (SELECT 1 FROM OPENJSON(r.department_ancestors) WITH (ancestor_id varchar(64) '$') a WHERE a.ancestor_id IN (SELECT unit_id FROM OPENJSON(@Units) WITH (unit_id varchar(64) '$')))) ORDER BY r.ts
 
 -- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
 UPDATE dbo.sync_state WITH (UPDLOCK, HOLDLOCK) SET resume_token = @ResumeToken, watermark = @Watermark, applied_at = @AppliedAt

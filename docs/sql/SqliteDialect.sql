@@ -572,106 +572,6 @@ SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts
 ) AS s
 GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
 
--- ReportRoomCellsRestricted(Agent) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
-       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN r.served_by_kind = 0 THEN 0 WHEN r.served_by_id IS NULL THEN 1 ELSE 2 END AS k1_kind,
-       COALESCE(r.served_by_id, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units)))))) k
-) AS s
-GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
-
--- ReportRoomCellsRestricted(Department) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.department_kind <> 1) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.department_kind AS k1_kind, COALESCE(r.department_id, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.department_kind <> 1) k
-) AS s
-GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
-
--- ReportRoomCellsRestricted(Source) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.source_kind <> 0) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT r.source_type_kind AS k1_kind, COALESCE(r.source_type, '') AS k1, r.source_alias_kind AS k2_kind, COALESCE(r.source_alias, '') AS k2
-    FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.source_kind <> 0) k
-) AS s
-GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
-
--- ReportRoomCellsRestricted(Tags) (@Start, @HeadEnd, @TailStart, @End, @Units, @Departments)
-SELECT s.k1_kind AS K1Kind, s.k1 AS K1, s.k2_kind AS K2Kind, s.k2 AS K2, SUM(s.total) AS Total
-FROM (
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.tags_kind = 2
-UNION ALL
-SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @HeadEnd AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @HeadEnd / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
-    UNION ALL
-    SELECT k.k1_kind, k.k1, k.k2_kind, k.k2, 1 AS total FROM (SELECT CASE WHEN j.value IS NULL THEN 1 ELSE 2 END AS k1_kind, COALESCE(j.value, '') AS k1, 0 AS k2_kind, '' AS k2
-    FROM rooms r, json_each(r.tags) j WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND r.tags_kind = 2
-UNION ALL
-SELECT 0, '', 0, '' FROM rooms r WHERE r.t = 'l' AND r.ts >= @TailStart AND r.ts < @End AND (r.department_kind = 0
-         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
-         OR r.department_ancestors IN (
-             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
-                                      WHERE vc.day >= @TailStart / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
-             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) AND (r.tags_kind = 0 OR (r.tags_kind = 2 AND r.tags = '[]'))) k
-) AS s
-GROUP BY s.k1_kind, s.k1, s.k2_kind, s.k2
-
 -- RestrictingIds (@UserId)
 SELECT unit_id FROM unit_monitors WHERE monitor_id = @UserId
 UNION
@@ -683,6 +583,18 @@ SELECT r.t AS T, r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.i
        r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
        r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
 FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
+
+-- RoomsInRangeRestricted (@Start, @End, @Units, @Departments)
+SELECT r.t AS T, r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
+       r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, r.source_kind AS SourceKind,
+       r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
+       r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
+FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End AND (r.department_kind = 0
+         OR (r.department_kind = 2 AND r.department_id IN (SELECT value FROM json_each(@Departments)))
+         OR r.department_ancestors IN (
+             SELECT v.ancestors FROM (SELECT DISTINCT vc.department_ancestors AS ancestors FROM room_counts vc
+                                      WHERE vc.day >= @Start / 86400000 - 1 AND vc.day <= @End / 86400000 + 1) v
+             WHERE v.ancestors <> '' AND EXISTS (SELECT 1 FROM json_each(v.ancestors) a WHERE a.value IN (SELECT value FROM json_each(@Units))))) ORDER BY r.ts
 
 -- SaveSyncState (@Stream, @ResumeToken, @Watermark, @AppliedAt)
 INSERT INTO sync_state (stream, resume_token, watermark, applied_at) VALUES (@Stream, @ResumeToken, @Watermark, @AppliedAt)

@@ -135,6 +135,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReportTotals>();
         services.AddSingleton<ScopeTotals>();
         services.AddSingleton<EdgeHours>();
+        services.AddSingleton<ScopeEdgeDays>();
         services.AddSingleton<KeptAnswers>();
         services.AddSingleton<ReportCounts>();
         services.AddSingleton<ReportLabels>();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AnalyticsService.Storage;
 using BitFaster.Caching.Lru;
 using Dapper;
@@ -14,10 +13,10 @@ namespace AnalyticsService.Reports;
 /// </summary>
 public sealed class EdgeHours(Store store, StoreVersionReader versions)
 {
-    private readonly ConcurrentLru<long, HourRooms> _hours = new(64);
+    private readonly ConcurrentLru<long, PeriodRooms> _hours = new(64);
 
     /// <summary>The rooms of this hour (hours since the Unix epoch) at this version; null when the store moved on while they were read.</summary>
-    public async ValueTask<HourRooms?> AtAsync(long hour, long version, CancellationToken cancellationToken)
+    public async ValueTask<PeriodRooms?> AtAsync(long hour, long version, CancellationToken cancellationToken)
     {
         if (_hours.TryGet(hour, out var held) && held.Version == version)
             return held;
@@ -28,7 +27,7 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
         // Read committed: a commit during the read shows as a new version, and these rooms may mix two states.
         if (await versions.ReadAsync(cancellationToken) != version)
             return null;
-        held = HourRooms.Of(version, rooms);
+        held = PeriodRooms.Of(version, rooms);
         _hours.AddOrUpdate(hour, held);
         return held;
     }
@@ -36,12 +35,12 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
     /// <summary>The hours holding a range's partial hours at this version (none where an edge is whole); null when the store moved on.</summary>
     public async ValueTask<RangeEdges?> OfAsync(RangeSplit split, long version, CancellationToken cancellationToken)
     {
-        HourRooms? head = null, tail = null;
+        PeriodRooms? head = null, tail = null;
         if (split.Start < split.HeadEnd && (head = await AtAsync(split.FirstHour - 1, version, cancellationToken)) is null)
             return null;
         if (split.TailStart < split.End && (tail = await AtAsync(split.EndHour, version, cancellationToken)) is null)
             return null;
-        return new RangeEdges(split, head, tail);
+        return new RangeEdges(split.Start, split.HeadEnd, head, split.TailStart, split.End, tail);
     }
 
     /// <summary>
@@ -67,109 +66,5 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
         return isStart
             ? rooms.FirstRoomAtOrAfter(edge) ?? (hour + 1) * RangeSplit.HourMilliseconds
             : rooms.LastRoomBefore(edge) + 1 ?? hour * RangeSplit.HourMilliseconds;
-    }
-}
-
-/// <summary>A range's two partial hours, counted from the rooms of their hours.</summary>
-public readonly record struct RangeEdges(RangeSplit Split, HourRooms? Head, HourRooms? Tail)
-{
-    public StatusCounts Statuses() =>
-        (Head?.Statuses(Split.Start, Split.HeadEnd) ?? StatusCounts.None) + (Tail?.Statuses(Split.TailStart, Split.End) ?? StatusCounts.None);
-
-    /// <summary>The partial hours' cells of a report, in a dictionary made for <paramref name="keys"/> keys (the whole hours' are added to it).</summary>
-    public Dictionary<ReportKey, long> Cells(ReportDimension report, int keys)
-    {
-        var cells = new Dictionary<ReportKey, long>(keys);
-        Head?.AddCells(report, Split.Start, Split.HeadEnd, cells);
-        Tail?.AddCells(report, Split.TailStart, Split.End, cells);
-        return cells;
-    }
-}
-
-/// <summary>
-/// One hour's omnichannel rooms at one store version, in ts order: their ts with the running count of each status before
-/// each room, and per report each cell a room counts in with the room's ts and the number of its key among the hour's.
-/// </summary>
-public sealed class HourRooms
-{
-    private readonly long[] _ts;
-    private readonly StatusCounts[] _statusBefore; // [i]: the statuses of the rooms before the i-th
-    private readonly ReportCellsOfHour?[] _cells; // by ReportDimension
-
-    // A partial hour is counted per key number in an array, then each key counted once into the answer: a dictionary
-    // increment per cell (hashing its key's text) was most of a new range's own cost at ten million rooms.
-    private sealed record ReportCellsOfHour(long[] Ts, int[] KeyNumbers, ReportKey[] Keys);
-
-    private HourRooms(long version, long[] ts, StatusCounts[] statusBefore, ReportCellsOfHour?[] cells) =>
-        (Version, _ts, _statusBefore, _cells) = (version, ts, statusBefore, cells);
-
-    public long Version { get; }
-
-    public static HourRooms Of(long version, List<StoredRoom> rooms)
-    {
-        var ts = new long[rooms.Count];
-        var statusBefore = new StatusCounts[rooms.Count + 1];
-        statusBefore[0] = StatusCounts.None;
-        var reports = Enum.GetValues<ReportDimension>();
-        var cells = new (List<long> Ts, List<int> KeyNumbers, Dictionary<ReportKey, int> Numbers)[(int)reports.Max() + 1];
-        foreach (var report in reports)
-            cells[(int)report] = ([], [], []);
-        for (var i = 0; i < rooms.Count; i++) // in ts order, so each report's list is too
-        {
-            var room = rooms[i];
-            ts[i] = room.TsMs;
-            statusBefore[i + 1] = statusBefore[i] + new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed);
-            ReportKey.ForEach(room.KeySource, (report, key) =>
-            {
-                var (cellTs, keyNumbers, numbers) = cells[(int)report];
-                ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, key, out var known);
-                if (!known)
-                    number = numbers.Count - 1;
-                cellTs.Add(room.TsMs);
-                keyNumbers.Add(number);
-            });
-        }
-        return new(version, ts, statusBefore, Array.ConvertAll(cells, c => c.Ts is null ? null
-            : new ReportCellsOfHour(c.Ts.ToArray(), c.KeyNumbers.ToArray(), c.Numbers.OrderBy(n => n.Value).Select(n => n.Key).ToArray())));
-    }
-
-    /// <summary>The statuses of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour).</summary>
-    public StatusCounts Statuses(long from, long to)
-    {
-        var (a, b) = (FirstAtOrAfter(_ts, from), FirstAtOrAfter(_ts, to));
-        return a < b ? _statusBefore[b] - _statusBefore[a] : StatusCounts.None;
-    }
-
-    /// <summary>Adds the cells of the rooms with from &lt;= ts &lt; to (Unix milliseconds within this hour) to a report's cells.</summary>
-    internal void AddCells(ReportDimension report, long from, long to, Dictionary<ReportKey, long> cells)
-    {
-        var (ts, keyNumbers, keys) = _cells[(int)report]!;
-        var (first, end) = (FirstAtOrAfter(ts, from), FirstAtOrAfter(ts, to));
-        if (first >= end)
-            return;
-        Span<int> counts = keys.Length <= 1024 ? stackalloc int[keys.Length] : new int[keys.Length]; // zeroed
-        foreach (var number in keyNumbers.AsSpan(first, end - first))
-            counts[number]++;
-        for (var k = 0; k < counts.Length; k++)
-        {
-            if (counts[k] != 0)
-                CollectionsMarshal.GetValueRefOrAddDefault(cells, keys[k], out _) += counts[k];
-        }
-    }
-
-    /// <summary>The ts of the first room at or after this instant; null when no room of the hour is.</summary>
-    public long? FirstRoomAtOrAfter(long instant) => FirstAtOrAfter(_ts, instant) is var at && at < _ts.Length ? _ts[at] : null;
-
-    /// <summary>The ts of the last room before this instant; null when no room of the hour is.</summary>
-    public long? LastRoomBefore(long instant) => FirstAtOrAfter(_ts, instant) is var at && at > 0 ? _ts[at - 1] : null;
-
-    private static int FirstAtOrAfter(long[] ts, long value)
-    {
-        var at = Array.BinarySearch(ts, value);
-        if (at < 0)
-            return ~at;
-        while (at > 0 && ts[at - 1] == value) // equal instants: the search may land on any of them
-            at--;
-        return at;
     }
 }

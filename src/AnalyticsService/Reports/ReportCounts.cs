@@ -8,11 +8,12 @@ namespace AnalyticsService.Reports;
 /// exact to the millisecond: the whole days and hours added up in memory (<see cref="ReportTotals"/>) when it holds the
 /// store's current version, else from report_counts and report_counts_hourly; the partial hours from the edge hours' rooms
 /// held in memory (<see cref="EdgeHours"/>), else from rooms. A restricted caller's counts come from the whole days of the
-/// day totals kept per scope (<see cref="ScopeTotals"/>) and the partial days' rooms; while those are not loaded, their
-/// departments from the status counts kept per department, their sources from source_counts, their tags and agents from
-/// rooms (ReportQuery).
+/// day totals kept per scope (<see cref="ScopeTotals"/>) and the partial days' rooms held per scope
+/// (<see cref="ScopeEdgeDays"/>); while those totals are not loaded, their departments from the status counts kept per
+/// department, their sources from source_counts, their tags and agents from rooms (ReportQuery).
 /// </summary>
-public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges, ScopeTotals scopeTotals)
+public sealed class ReportCounts(Store store, StoreVersionReader versions, ReportTotals totals, EdgeHours edges, ScopeTotals scopeTotals,
+    ScopeEdgeDays edgeDays)
 {
     public async Task<Dictionary<ReportKey, long>> CountAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)
@@ -74,21 +75,21 @@ public sealed class ReportCounts(Store store, StoreVersionReader versions, Repor
     }
 
     /// <summary>
-    /// A restricted caller's cells: the whole days from the day totals kept for its scope, the partial days at the
-    /// edges from rooms. Null when the range holds no whole day, or those totals are not loaded (the first call for a scope
-    /// starts their load): the caller then counts the range's rooms.
+    /// A restricted caller's cells: the whole days from the day totals kept for its scope, the partial days at the edges
+    /// from its rooms of those days held in memory (<see cref="ScopeEdgeDays"/>). Null when those totals are not loaded
+    /// (the first call for a scope starts their load): the caller then counts the range's rooms.
     /// </summary>
     public async Task<Dictionary<ReportKey, long>?> CountRestrictedAsync(ReportDimension report, DateTimeOffset start, DateTimeOffset end,
         RoomScope scope, CancellationToken cancellationToken)
     {
-        var split = RangeSplit.Of(start, end);
-        if (split.FirstDay >= split.EndDay || scopeTotals.For(scope) is not { } scopes)
+        if (scopeTotals.For(scope) is not { } scopes)
             return null;
-        var (daysStart, daysEnd) = split.WholeDays;
-        var edgeRooms = new RestrictedEdgesParameters(At(split.Start), At(daysStart), At(daysEnd), At(split.End), scope.UnitsJson!, scope.DepartmentsJson!);
+        var split = RangeSplit.Of(start, end);
         return await scopes.AnswerAsync(async held =>
         {
-            var cells = await CellsAsync(store.Dialect.ReportRoomCellsRestricted(report), edgeRooms, cancellationToken);
+            if (await edgeDays.OfAsync(scope, split, held.Version, cancellationToken) is not { } edgeRooms)
+                return null;
+            var cells = edgeRooms.Cells(report, held.KeyCount(report));
             held.AddWhole(report, split, cells);
             return NonZero(cells);
         }, cancellationToken);

@@ -86,15 +86,15 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     /// <summary>
     /// An answer made from the totals at the store's version by <paramref name="make"/>, which reads from the store what
     /// memory does not hold: kept only if the version has not moved while it read (a commit between the reads would mix
-    /// two states of the store), else made again at the next attempt (<see cref="AttemptsAsync"/>). Null when no attempt
-    /// holds, or when <paramref name="make"/> gives none.
+    /// two states of the store; <paramref name="make"/> may give none for that reason too), else made again at the next
+    /// attempt (<see cref="AttemptsAsync"/>). Null when no attempt holds, or when <paramref name="make"/> gives none at a
+    /// version that held.
     /// </summary>
     public async Task<T?> AnswerAsync<T>(Func<Snapshot, Task<T?>> make, CancellationToken cancellationToken) where T : class
     {
         await foreach (var held in AttemptsAsync(cancellationToken))
         {
-            if (await make(held) is not { } made)
-                return null;
+            var made = await make(held);
             if (await versions.ReadAsync(cancellationToken) == held.Version)
                 return made;
         }
@@ -309,32 +309,31 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         Scope is { } scope ? ReadScopeDaysAsync(scope, days, add, scopeStatus, cancellationToken)
             : ReadAsync(store.Dialect.ReportDayCells, days, add, cancellationToken);
 
-    // A day at a time, the days with rooms (room_counts_all) each counted from its rooms, report by report (the day's
-    // rooms are in the page cache after the first): one statement for every day would group two years of rooms in one sort.
+    // A day at a time, the days with rooms (room_counts_all) each counted from the scope's rooms of the day, read once and
+    // counted here by the rules the writes keep the counts tables by (ReportKey.ForEach, the rooms' status columns): one
+    // statement for every day would hold two years of rooms, and one statement per report and day read each day five times.
     private async Task ReadScopeDaysAsync(RoomScope scope, PeriodSpanParameters span, Action<ReportCellRow> add, List<StatusCellRow> status,
         CancellationToken cancellationToken)
     {
         var days = await ListAsync(store.Dialect.StatusDayCells, span, cancellationToken);
-        var sql = store.Dialect;
         await store.QueryAsync(forReports: true, async connection =>
         {
+            var cells = new Dictionary<(ReportDimension Report, ReportKey Key), long>();
             foreach (var day in days)
             {
-                var (from, to) = (sql.Instant(day.Period * RangeSplit.DayMilliseconds), sql.Instant((day.Period + 1) * RangeSplit.DayMilliseconds));
-                var rooms = new RestrictedEdgesParameters(from, to, to, to, scope.UnitsJson!, scope.DepartmentsJson!);
-                var counts = await connection.QuerySingleAsync<StatusCounts>(store.Command(sql.ScanByStatusRestricted,
-                    new RestrictedRangeParameters(from, to, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken));
-                status.Add(new StatusCellRow { Period = day.Period, Total = counts.Total, Open = counts.Open, Queued = counts.Queued,
-                    OnHold = counts.OnHold, Closed = counts.Closed });
-                foreach (var report in Enum.GetValues<ReportDimension>())
+                var counts = new StatusCellRow { Period = day.Period };
+                foreach (var room in await ScopeEdgeDays.RoomsAsync(store, connection, scope, day.Period, cancellationToken))
                 {
-                    foreach (var row in await connection.QueryAsync<ReportCellRow>(store.Command(sql.ReportRoomCellsRestricted(report), rooms,
-                                 cancellationToken: cancellationToken)))
-                    {
-                        (row.Report, row.Day) = ((int)report, day.Period);
-                        add(row);
-                    }
+                    (counts.Total, counts.Open, counts.Queued, counts.OnHold, counts.Closed) = (counts.Total + 1, counts.Open + room.IsOpen,
+                        counts.Queued + room.IsQueued, counts.OnHold + room.IsOnHold, counts.Closed + room.IsClosed);
+                    ReportKey.ForEach(room.KeySource, (report, key) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+                        cells, (report, key), out _)++);
                 }
+                if (counts.Total > 0)
+                    status.Add(counts);
+                foreach (var ((report, key), total) in cells)
+                    add(new ReportCellRow { Report = (int)report, Day = day.Period, K1Kind = key.K1Kind, K1 = key.K1, K2Kind = key.K2Kind, K2 = key.K2, Total = total });
+                cells.Clear();
             }
             return 0;
         }, cancellationToken);

@@ -63,9 +63,11 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
 
     /// <summary>
     /// Where the whole days begin and end, in Unix milliseconds: the range is [Start, DaysStart) and [DaysEnd, End) around
-    /// them (partial days). With no whole day, both are End, so that the first part is all of the range.
+    /// them, each part within one day (a restricted caller's partial days). With no whole day, both are the midnight the
+    /// range crosses, or End when it crosses none.
     /// </summary>
-    public (long DaysStart, long DaysEnd) WholeDays => FirstDay < EndDay ? (FirstDay * DayMilliseconds, EndDay * DayMilliseconds) : (End, End);
+    public (long DaysStart, long DaysEnd) WholeDays => FirstDay < EndDay ? (FirstDay * DayMilliseconds, EndDay * DayMilliseconds)
+        : Math.Min(End, (PeriodOf(Start, DayMilliseconds) + 1) * DayMilliseconds) is var midnight ? (midnight, midnight) : default;
 
     public static RangeSplit Of(DateTimeOffset start, DateTimeOffset end)
     {
@@ -91,7 +93,8 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
 
-public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges, Reports.ScopeTotals scopeTotals)
+public sealed class ConversationCounts(Store store, Reports.ReportTotals totals, Reports.EdgeHours edges, Reports.ScopeTotals scopeTotals,
+    Reports.ScopeEdgeDays edgeDays)
 {
     /// <summary>
     /// Counts omnichannel rooms created in [start, end) as the store holds them now (committed writes included): for a
@@ -115,18 +118,17 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
 
     /// <summary>
     /// A restricted caller's counts: the whole days from the day totals kept for its scope (<see cref="Reports.ScopeTotals"/>),
-    /// the partial days at the edges from its rooms. Null when the range holds no whole day or those totals are not loaded
-    /// (the first call of a scope starts their load): then the per-department counts answer.
+    /// the partial days at the edges from its rooms of those days held in memory (<see cref="Reports.ScopeEdgeDays"/>). Null
+    /// when those totals are not loaded (the first call of a scope starts their load): then the per-department counts answer.
     /// </summary>
     public async Task<StatusCounts?> CountRestrictedAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        var split = RangeSplit.Of(start, end);
-        if (split.FirstDay >= split.EndDay || scopeTotals.For(scope) is not { } scoped)
+        if (scopeTotals.For(scope) is not { } scoped)
             return null;
-        var (daysStart, daysEnd) = split.WholeDays;
+        var split = RangeSplit.Of(start, end);
         return await scoped.AnswerAsync(async held => held.Status is { } status
-            ? status.WholeDays(split) + await ScanByStatusAsync(start, DateTimeOffset.FromUnixTimeMilliseconds(daysStart), scope, cancellationToken)
-              + await ScanByStatusAsync(DateTimeOffset.FromUnixTimeMilliseconds(daysEnd), end, scope, cancellationToken)
+                && await edgeDays.OfAsync(scope, split, held.Version, cancellationToken) is { } edgeRooms
+            ? status.WholeDays(split) + edgeRooms.Statuses()
             : null, cancellationToken);
     }
 

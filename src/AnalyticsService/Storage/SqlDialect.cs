@@ -214,16 +214,7 @@ public abstract class SqlDialect
     public SqlStatement<PartialHourParameters> ReportPartialHourCells(ReportDimension report) =>
         (_reportPartialHourCells ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<PartialHourParameters>(ReportPartialHoursSql(r))))[report];
 
-    /// <summary>
-    /// A report's cells of the rooms a restricted caller sees in [Start, HeadEnd) and [TailStart, End): a day of them for
-    /// the totals kept per scope (ReportTotals.ForScope), or a range's partial days beside those totals.
-    /// </summary>
-    public SqlStatement<RestrictedEdgesParameters> ReportRoomCellsRestricted(ReportDimension report) =>
-        (_reportRoomCellsRestricted ??= Enum.GetValues<ReportDimension>().ToDictionary(r => r, r => new SqlStatement<RestrictedEdgesParameters>(
-            CellsAddedUp(RoomCells(r, "@Start", "@HeadEnd", restricted: true), RoomCells(r, "@TailStart", "@End", restricted: true)))))[report];
-
     private Dictionary<ReportDimension, SqlStatement<PartialHourParameters>>? _reportPartialHourCells;
-    private Dictionary<ReportDimension, SqlStatement<RestrictedEdgesParameters>>? _reportRoomCellsRestricted;
     private Dictionary<ReportDimension, SqlStatement<SplitRangeParameters>>? _reportCells;
     private Dictionary<ReportDimension, SqlStatement<HourRangeParameters>>? _reportEdgeCells;
 
@@ -293,6 +284,12 @@ public abstract class SqlDialect
     /// commit reads them a day at a time.
     /// </summary>
     public abstract SqlStatement<RangeParameters> RoomsInRange { get; }
+
+    /// <summary>
+    /// The same rooms, only those a restricted caller sees: a day of them is what a scope's day totals are counted from
+    /// (ReportTotals.ForScope), and what ScopeEdgeDays holds to count a range's partial days in memory.
+    /// </summary>
+    public abstract SqlStatement<RestrictedRangeParameters> RoomsInRangeRestricted { get; }
 
     /// <summary>
     /// room_counts_all's cells (the status counts per day, whatever the departments) of the days [From, To): what
@@ -403,7 +400,6 @@ public abstract class SqlDialect
             yield return Describe($"{nameof(ReportCells)}({report})", ReportCells(report))!;
             yield return Describe($"{nameof(ReportEdgeCells)}({report})", ReportEdgeCells(report))!;
             yield return Describe($"{nameof(ReportPartialHourCells)}({report})", ReportPartialHourCells(report))!;
-            yield return Describe($"{nameof(ReportRoomCellsRestricted)}({report})", ReportRoomCellsRestricted(report))!;
         }
         foreach (var table in Enum.GetValues<ChildTable>())
         {

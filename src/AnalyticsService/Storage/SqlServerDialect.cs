@@ -332,15 +332,19 @@ public sealed partial class SqlServerDialect : SqlDialect
                r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
         """;
 
-    public override SqlStatement<RangeParameters> RoomsInRange { get; } = new("""
+    public override SqlStatement<RangeParameters> RoomsInRange { get; } = new(Rooms(restricted: false));
+
+    public override SqlStatement<RestrictedRangeParameters> RoomsInRangeRestricted { get; } = new(Rooms(restricted: true));
+
+    private static string Rooms(bool restricted) => $"""
         SELECT r.t AS T, DATEDIFF_BIG(millisecond, '19700101', r.ts) AS TsMs, CAST(r.is_open AS bigint) AS IsOpen, CAST(r.is_queued AS bigint) AS IsQueued,
                CAST(r.is_on_hold AS bigint) AS IsOnHold, CAST(r.is_closed AS bigint) AS IsClosed, CAST(r.department_kind AS bigint) AS DepartmentKind,
                r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, CAST(r.source_kind AS bigint) AS SourceKind, CAST(r.source_type_kind AS bigint) AS SourceTypeKind,
                r.source_type AS SourceType, CAST(r.source_alias_kind AS bigint) AS SourceAliasKind, r.source_alias AS SourceAlias,
                CAST(r.tags_kind AS bigint) AS TagsKind, r.tags AS Tags, CAST(r.served_by_kind AS bigint) AS ServedByKind, r.served_by_id AS ServedById
         FROM dbo.rooms r
-        WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
-        """);
+        WHERE {InRange(restricted)} ORDER BY r.ts
+        """;
 
     public override SqlStatement<IdsParameters> StoredRooms { get; } = new($"""
         SELECT {StoredRoomColumns}

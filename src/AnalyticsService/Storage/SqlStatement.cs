@@ -61,11 +61,6 @@ public sealed record RestrictedSplitRangeParameters(object Start, object HeadEnd
 public sealed record RestrictedDaySplitParameters(object Start, object HeadEnd, object TailStart, object End, long FirstDay, long EndDay,
     string Units, string Departments);
 
-/// <summary>
-/// A restricted caller's rooms of [Start, HeadEnd) and [TailStart, End): a range's partial days at its edges, or one day
-/// (the second part empty).
-/// </summary>
-public sealed record RestrictedEdgesParameters(object Start, object HeadEnd, object TailStart, object End, string Units, string Departments);
 
 public sealed record CallerParameters(string UserId, string HashedToken);
 

@@ -297,13 +297,17 @@ public sealed class SqliteDialect : SqlDialect
                source_alias AS SourceAlias, tags_kind AS TagsKind, tags AS Tags, served_by_kind AS ServedByKind, served_by_id AS ServedById
         """;
 
-    public override SqlStatement<RangeParameters> RoomsInRange { get; } = new("""
+    public override SqlStatement<RangeParameters> RoomsInRange { get; } = new(Rooms(restricted: false));
+
+    public override SqlStatement<RestrictedRangeParameters> RoomsInRangeRestricted { get; } = new(Rooms(restricted: true));
+
+    private static string Rooms(bool restricted) => $"""
         SELECT r.t AS T, r.ts AS TsMs, r.is_open AS IsOpen, r.is_queued AS IsQueued, r.is_on_hold AS IsOnHold, r.is_closed AS IsClosed,
                r.department_kind AS DepartmentKind, r.department_id AS DepartmentId, r.department_ancestors AS DepartmentAncestors, r.source_kind AS SourceKind,
                r.source_type_kind AS SourceTypeKind, r.source_type AS SourceType, r.source_alias_kind AS SourceAliasKind,
                r.source_alias AS SourceAlias, r.tags_kind AS TagsKind, r.tags AS Tags, r.served_by_kind AS ServedByKind, r.served_by_id AS ServedById
-        FROM rooms r WHERE r.t = 'l' AND r.ts >= @Start AND r.ts < @End ORDER BY r.ts
-        """);
+        FROM rooms r WHERE {InRange(restricted)} ORDER BY r.ts
+        """;
 
     public override SqlStatement<IdsParameters> StoredRooms { get; } = new($"""
         SELECT {StoredRoomColumns}

@@ -1,0 +1,57 @@
+using AnalyticsService.Storage;
+using BitFaster.Caching.Lru;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace AnalyticsService.Reports;
+
+/// <summary>
+/// The rooms a restricted caller sees in the days at the edges of its recent ranges, held per scope and store version, so
+/// that a range's partial days are counted in memory beside its scope's day totals (<see cref="ScopeTotals"/>): a
+/// dashboard asks for ranges ending "now" on every refresh, so its next range has the same edge days with other
+/// milliseconds. The first range at a day reads that day's rooms of the scope (some 14,000 rooms at ten million rooms
+/// over two years, fewer for a scope that sees part of them); any committed write makes the held days stale, as it does
+/// the edge hours (<see cref="EdgeHours"/>). Two days per scope whose totals are kept (Analytics:RestrictedTotalsScopes).
+/// </summary>
+public sealed class ScopeEdgeDays(Store store, StoreVersionReader versions, IOptions<Hosting.AnalyticsOptions> options)
+{
+    private readonly ConcurrentLru<(string Scope, long Day), PeriodRooms> _days = new(Math.Max(3, 2 * options.Value.RestrictedTotalsScopes));
+
+    /// <summary>The rooms the scope sees on this day (days since the Unix epoch) at this version; null when the store moved on while they were read.</summary>
+    public async ValueTask<PeriodRooms?> AtAsync(RoomScope scope, long day, long version, CancellationToken cancellationToken)
+    {
+        if (_days.TryGet((scope.Key!, day), out var held) && held.Version == version)
+            return held;
+        var rooms = await store.QueryAsync(forReports: true, connection => RoomsAsync(store, connection, scope, day, cancellationToken), cancellationToken);
+        // Read committed: a commit during the read shows as a new version, and these rooms may mix two states.
+        if (await versions.ReadAsync(cancellationToken) != version)
+            return null;
+        held = PeriodRooms.Of(version, rooms);
+        _days.AddOrUpdate((scope.Key!, day), held);
+        return held;
+    }
+
+    /// <summary>The rooms a scope sees on one day, in ts order: what its partial days and its day totals are counted from.</summary>
+    public static async Task<List<StoredRoom>> RoomsAsync(Store store, System.Data.Common.DbConnection connection, RoomScope scope, long day,
+        CancellationToken cancellationToken)
+    {
+        var sql = store.Dialect;
+        var (from, to) = (sql.Instant(day * RangeSplit.DayMilliseconds), sql.Instant((day + 1) * RangeSplit.DayMilliseconds));
+        return (await connection.QueryAsync<StoredRoom>(store.Command(sql.RoomsInRangeRestricted,
+            new RestrictedRangeParameters(from, to, scope.UnitsJson!, scope.DepartmentsJson!), cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>The days holding a range's partial days at this version (<see cref="RangeSplit.WholeDays"/>); null when the store moved on.</summary>
+    public async ValueTask<RangeEdges?> OfAsync(RoomScope scope, RangeSplit split, long version, CancellationToken cancellationToken)
+    {
+        var (daysStart, daysEnd) = split.WholeDays;
+        PeriodRooms? head = null, tail = null;
+        if (split.Start < daysStart
+            && (head = await AtAsync(scope, RangeSplit.PeriodOf(split.Start, RangeSplit.DayMilliseconds), version, cancellationToken)) is null)
+            return null;
+        if (daysEnd < split.End
+            && (tail = await AtAsync(scope, RangeSplit.PeriodOf(daysEnd, RangeSplit.DayMilliseconds), version, cancellationToken)) is null)
+            return null;
+        return new RangeEdges(split.Start, daysStart, head, daysEnd, split.End, tail);
+    }
+}
