@@ -318,11 +318,13 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         var days = await ListAsync(store.Dialect.StatusDayCells, span, cancellationToken);
         await store.QueryAsync(forReports: true, async connection =>
         {
+            using var rooms = new ScopeDayRooms(store, connection);
             var cells = new Dictionary<(ReportDimension Report, ReportKey Key), long>();
             foreach (var day in days)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var counts = new StatusCellRow { Period = day.Period };
-                foreach (var room in await ScopeEdgeDays.RoomsAsync(store, connection, scope, day.Period, cancellationToken))
+                foreach (var room in await rooms.ReadAsync(scope, day.Period, cancellationToken))
                 {
                     (counts.Total, counts.Open, counts.Queued, counts.OnHold, counts.Closed) = (counts.Total + 1, counts.Open + room.IsOpen,
                         counts.Queued + room.IsQueued, counts.OnHold + room.IsOnHold, counts.Closed + room.IsClosed);
