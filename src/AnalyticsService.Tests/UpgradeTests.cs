@@ -111,4 +111,59 @@ public sealed class UpgradeTests : IDisposable
         Assert.DoesNotContain(factory.Logs, line => line.Contains("import rocketchat_room.json again"));
         Assert.Contains(factory.Logs, line => line == "Information: Applied schema migration 5 0005_truthiness_and_restriction");
     }
+
+    /// <summary>
+    /// Migration 13 keys the report cells by their period first (a first import's inserts then land at the tables' end):
+    /// every cell of a store at migration 12 is there after it, and the service answers from them.
+    /// </summary>
+    [Fact]
+    public async Task Migration_13_keys_the_report_cells_by_period_first_and_keeps_every_cell()
+    {
+        var dialect = new SqliteDialect();
+        const string Cells = "SELECT report, day, k1_kind, k1, k2_kind, k2, total FROM report_counts ORDER BY report, day, k1, k2";
+        const string HourCells = "SELECT report, hour, k1_kind, k1, k2_kind, k2, total FROM report_counts_hourly ORDER BY report, hour, k1, k2";
+        List<(long, long, long, string, long, string, long)> days, hours;
+        await using (var connection = new SqliteConnection($"Data Source={Database}"))
+        {
+            await connection.OpenAsync();
+            await connection.ExecuteAsync(dialect.CreateMigrationsTable.Text);
+            foreach (var migration in SchemaMigrator.Load(dialect).Where(m => m.Version <= 12))
+            {
+                await connection.ExecuteAsync(migration.Sql);
+                await connection.ExecuteAsync(dialect.RecordMigration.Text, new MigrationParameters(migration.Version, migration.Name, DateTime.UtcNow));
+            }
+            // Cells of every report over two days and their hours, as migration 12's tables hold them (report first).
+            await connection.ExecuteAsync("""
+                INSERT INTO report_counts (report, day, k1_kind, k1, k2_kind, k2, total) VALUES
+                    (4, 11568, 2, 'a1', 0, '', 3), (1, 11569, 2, 'widget', 0, '', 2), (3, 11568, 2, 'vip', 0, '', 5),
+                    (2, 11568, 0, '', 0, '', 1), (4, 11569, 2, 'a2', 0, '', 1), (1, 11568, 2, 'app', 2, 'MyApp', 4);
+                INSERT INTO report_counts_hourly (report, hour, k1_kind, k1, k2_kind, k2, total) VALUES
+                    (4, 277644, 2, 'a1', 0, '', 3), (1, 277656, 2, 'widget', 0, '', 2), (3, 277644, 2, 'vip', 0, '', 5),
+                    (2, 277632, 0, '', 0, '', 1), (4, 277656, 2, 'a2', 0, '', 1), (1, 277645, 2, 'app', 2, 'MyApp', 4);
+                INSERT INTO users (id, username) VALUES ('u-admin', 'boss');
+                INSERT INTO user_roles (user_id, role_id) VALUES ('u-admin', 'admin');
+                INSERT INTO login_tokens (user_id, hashed_token) VALUES ('u-admin', @Hash);
+                INSERT INTO permission_roles (permission_id, role_id) VALUES ('view-livechat-reports', 'admin');
+                """, new { Hash = LoginTokens.Hash(AdminToken) });
+            (days, hours) = ((await connection.QueryAsync<(long, long, long, string, long, string, long)>(Cells)).AsList(),
+                (await connection.QueryAsync<(long, long, long, string, long, string, long)>(HourCells)).AsList());
+        }
+        SqlitePools.Release(Database);
+
+        await using (var factory = Service())
+        {
+            var client = await factory.RestAsync();
+            var (status, _, body) = await client.SendAsync(new TestUser("u-admin", AdminToken)
+                .Get("/api/v1/livechat/analytics/dashboards/conversations-by-source?start=2001-09-03&end=2001-09-05")).ReadAsync();
+            Assert.Equal((200, """{"total":6,"data":[{"label":"MyApp","value":4},{"label":"widget","value":2}],"success":true}"""), ((int)status, body));
+            Assert.Contains(factory.Logs, line => line == "Information: Applied schema migration 13 0013_report_counts_period_first");
+        }
+        await using var migrated = new SqliteConnection($"Data Source={Database}");
+        Assert.Equal(days, await migrated.QueryAsync<(long, long, long, string, long, string, long)>(Cells));
+        Assert.Equal(hours, await migrated.QueryAsync<(long, long, long, string, long, string, long)>(HourCells));
+        Assert.Equal(["day", "report", "k1_kind", "k1", "k2_kind", "k2"],
+            await migrated.QueryAsync<string>("SELECT name FROM pragma_table_info('report_counts') WHERE pk > 0 ORDER BY pk"));
+        Assert.Equal(["hour", "report", "k1_kind", "k1", "k2_kind", "k2"],
+            await migrated.QueryAsync<string>("SELECT name FROM pragma_table_info('report_counts_hourly') WHERE pk > 0 ORDER BY pk"));
+    }
 }

@@ -104,11 +104,12 @@ public sealed class ReportCountChanges(params long[] periodsMilliseconds)
                 rows.Add(new ReportCountDeltaRow((byte)report, period, key.K1Kind, key.K1, key.K2Kind, key.K2, total));
         }
         cells.Clear();
-        // In the tables' key order, so that each insert lands next to the previous one (a million rooms: 90 s to 85 s).
+        // In the tables' key order on SQLite (migration 13: the period, then the report), so that each insert lands next
+        // to the previous one (a million rooms: 90 s to 85 s).
         rows.Sort(static (a, b) =>
         {
-            var c = a.Report.CompareTo(b.Report);
-            if (c == 0) c = a.Period.CompareTo(b.Period);
+            var c = a.Period.CompareTo(b.Period);
+            if (c == 0) c = a.Report.CompareTo(b.Report);
             if (c == 0) c = a.K1Kind.CompareTo(b.K1Kind);
             if (c == 0) c = string.CompareOrdinal(a.K1, b.K1);
             if (c == 0) c = a.K2Kind.CompareTo(b.K2Kind);
