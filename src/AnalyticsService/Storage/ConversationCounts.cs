@@ -66,8 +66,16 @@ public readonly record struct RangeSplit(long Start, long HeadEnd, long TailStar
     /// them, each part within one day (a restricted caller's partial days). With no whole day, both are the midnight the
     /// range crosses, or End when it crosses none.
     /// </summary>
-    public (long DaysStart, long DaysEnd) WholeDays => FirstDay < EndDay ? (FirstDay * DayMilliseconds, EndDay * DayMilliseconds)
-        : Math.Min(End, (PeriodOf(Start, DayMilliseconds) + 1) * DayMilliseconds) is var midnight ? (midnight, midnight) : default;
+    public (long DaysStart, long DaysEnd) WholeDays
+    {
+        get
+        {
+            if (FirstDay < EndDay)
+                return (FirstDay * DayMilliseconds, EndDay * DayMilliseconds);
+            var midnight = Math.Min(End, (PeriodOf(Start, DayMilliseconds) + 1) * DayMilliseconds);
+            return (midnight, midnight);
+        }
+    }
 
     public static RangeSplit Of(DateTimeOffset start, DateTimeOffset end)
     {
