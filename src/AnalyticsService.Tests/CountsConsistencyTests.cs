@@ -606,6 +606,33 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
         Assert.Equal(Oracle(start, end, restricting), await status.CountRestrictedAsync(start, end, scope, CancellationToken.None));
     }
 
+    /// <summary>
+    /// A scope's day totals stay within their bound (16 MB: two million running totals per report) when writes widen
+    /// them: a room a century ahead with sixty new tags would make its tags' totals 80 keys times 38,000 days. They are
+    /// then not kept, and the scope's answers come from the store, still as the rules say.
+    /// </summary>
+    [Fact]
+    public async Task A_scopes_totals_that_a_write_would_grow_past_their_bound_are_dropped_and_the_store_answers()
+    {
+        var (counts, scopeTotals) = (Service<ReportCounts>(), Service<ScopeTotals>());
+        var (caller, restrictingOrNull) = _callers.First(c => c.Restricting is { Count: > 0 });
+        var restricting = restrictingOrNull!;
+        var scope = await Service<RoomScopes>().ForAsync(caller, CancellationToken.None);
+        Assert.Contains(await scopeTotals.For(scope)!.LoadAsync(CancellationToken.None), new[] { TotalsLoad.Full, TotalsLoad.Current });
+        var department = _departments.First(d => restricting.Contains(d.Id) || (d.Ancestors ?? []).Any(restricting.Contains));
+        _rooms.Add(new RoomRecord("far-ahead", "l", End.AddDays(38_000), Open: true, ServedById: "agent-far", DepartmentId: department.Id,
+            DepartmentAncestors: department.Ancestors) { Tags = [.. Enumerable.Range(0, 60).Select(i => $"far-{i}")], TagsField = FieldKind.Value });
+        await _factory.AddRoomsAsync(_rooms[^1]);
+
+        Assert.Equal(TotalsLoad.NotLoaded, await scopeTotals.For(scope)!.LoadAsync(CancellationToken.None));
+        Assert.Contains(_factory.Logs, line => line.StartsWith("Warning: The report day totals of a restricted caller's scope would take", StringComparison.Ordinal));
+        var (start, end) = (End.AddDays(-20), End.AddDays(38_001));
+        Assert.Null(await counts.CountRestrictedAsync(ReportDimension.Tags, start, end, scope, CancellationToken.None));
+        var tags = await Service<ConversationsByTagsReport>().AnswerAsync(start, end, scope, ReportSort.Parse(null, ConversationsByTagsReport.DefaultSort),
+            CancellationToken.None);
+        Assert.Equal(Expected.Tags(Visible(start, end, restricting), """{"total":1}"""), Shown(tags.Total, tags.Data, tags.Unspecified));
+    }
+
     private static string Shown(int total, IEnumerable<Analytics.V1.ReportRow> rows, int unspecified) =>
         $"{total}|{unspecified}|" + string.Join(",", rows.Select(r =>
             $"{(r.Label.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue ? "<null>" : r.Label.StringValue)}={r.Value}"));

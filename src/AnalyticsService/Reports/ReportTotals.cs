@@ -199,7 +199,8 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         if (builder.Entries > (Scope is null ? MaxEntries : MaxScopeEntries))
         {
             // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
-            logger.LogWarning("The report day totals would take {Entries} entries; report_counts answers instead.", builder.Entries);
+            logger.LogWarning("The report day totals{Of} would take {Entries} entries; the store answers instead.",
+                Scope is null ? "" : " of a restricted caller's scope", builder.Entries);
             return TotalsLoad.NotLoaded;
         }
         var status = Scope is not null ? StatusTotals.Of(scopeStatus, [])
@@ -256,7 +257,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 cells.StatusDays.AddRange(await ListAsync(store.Dialect.StatusDayCells, new(from, to), cancellationToken));
                 cells.StatusHours.AddRange(await ListAsync(store.Dialect.StatusHourCells, new(from * 24, to * 24), cancellationToken));
             }
-            if (totals.Patched(version, cells) is not { } patched)
+            if (totals.Patched(version, cells, Scope is null ? MaxEntries : MaxScopeEntries) is not { } patched)
                 return (null, false);
             totals = patched;
         }
@@ -410,9 +411,10 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
 
         /// <summary>
         /// These totals at a newer version: the changed days' cells replace what was held for those days; every other day is
-        /// shared. Null when a changed day lies before the span held, or the span would grow past what is held in memory.
+        /// shared. Null when a changed day lies before the span held, or a report's running totals would grow past
+        /// <paramref name="maxEntries"/> (keys times days).
         /// </summary>
-        public Snapshot? Patched(long version, ChangedCells cells)
+        public Snapshot? Patched(long version, ChangedCells cells, long maxEntries)
         {
             if (cells.Days.Count == 0)
                 return new Snapshot(version, _reports, Status, WithHours); // writes that changed no count (users, names)
@@ -423,7 +425,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             var reports = new Dictionary<ReportDimension, Totals>(_reports.Count);
             foreach (var (report, totals) in _reports)
             {
-                if (totals.Patched(cells.Days, daysByReport[report], WithHours ? hoursByReport[report] : []) is not { } patched)
+                if (totals.Patched(cells.Days, daysByReport[report], WithHours ? hoursByReport[report] : [], maxEntries) is not { } patched)
                     return null;
                 reports[report] = patched;
             }
@@ -514,7 +516,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         /// </summary>
         private sealed record Totals(ReportKey[] Keys, Dictionary<ReportKey, int> Index, long FirstDay, int DayCount, long[][] Running, ushort[]?[]? Hours)
         {
-            public Totals? Patched(SortedSet<long> days, IEnumerable<ReportCellRow> dayCells, IEnumerable<ReportCellRow> hourCells)
+            public Totals? Patched(SortedSet<long> days, IEnumerable<ReportCellRow> dayCells, IEnumerable<ReportCellRow> hourCells, long maxEntries)
             {
                 if (days.Min < FirstDay || days.Max - FirstDay + 1 > int.MaxValue / 2)
                     return null;
@@ -537,7 +539,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 var hourly = hourCells.Select(c => (Day: RangeSplit.DayOfHour(c.Day), Hour: c.Day, Key: KeyOf(c.Key), c.Total)).ToList();
                 var (keys, index) = grown is { } g ? (g.Keys.ToArray(), g.Index) : (Keys, Index);
                 var (width, dayCount) = (keys.Length, (int)Math.Max(DayCount, days.Max - FirstDay + 1));
-                if ((long)width * (dayCount + 1) > MaxEntries)
+                if ((long)width * (dayCount + 1) > maxEntries)
                     return null;
 
                 // Each key's change on the changed days, added up from the first of them: every row after one changes by that.
