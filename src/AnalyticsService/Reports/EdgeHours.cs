@@ -16,21 +16,10 @@ public sealed class EdgeHours(Store store, StoreVersionReader versions)
     private readonly ConcurrentLru<long, PeriodRooms> _hours = new(64);
 
     /// <summary>The rooms of this hour (hours since the Unix epoch) at this version; null when the store moved on while they were read.</summary>
-    public async ValueTask<PeriodRooms?> AtAsync(long hour, long version, CancellationToken cancellationToken)
-    {
-        if (_hours.TryGet(hour, out var held) && held.Version == version)
-            return held;
-        var sql = store.Dialect;
-        var rooms = await store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<StoredRoom>(
-            store.Command(sql.RoomsInRange, sql.Period(hour, RangeSplit.HourMilliseconds), cancellationToken: cancellationToken))).AsList(),
-            cancellationToken);
-        // Read committed: a commit during the read shows as a new version, and these rooms may mix two states.
-        if (await versions.ReadAsync(cancellationToken) != version)
-            return null;
-        held = PeriodRooms.Of(version, rooms);
-        _hours.AddOrUpdate(hour, held);
-        return held;
-    }
+    public ValueTask<PeriodRooms?> AtAsync(long hour, long version, CancellationToken cancellationToken) =>
+        PeriodRooms.HeldAsync(_hours, hour, version, () => store.QueryAsync(forReports: true, async connection => (await connection.QueryAsync<StoredRoom>(
+            store.Command(store.Dialect.RoomsInRange, store.Dialect.Period(hour, RangeSplit.HourMilliseconds), cancellationToken: cancellationToken))).AsList(),
+            cancellationToken), versions, cancellationToken);
 
     /// <summary>The hours holding a range's partial hours at this version (none where an edge is whole); null when the store moved on.</summary>
     public async ValueTask<RangeEdges?> OfAsync(RangeSplit split, long version, CancellationToken cancellationToken)

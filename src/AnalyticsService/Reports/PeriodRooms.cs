@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using AnalyticsService.Storage;
+using BitFaster.Caching.Lru;
 
 namespace AnalyticsService.Reports;
 
@@ -42,6 +43,25 @@ public sealed class PeriodRooms
 
     public long Version { get; }
 
+    /// <summary>
+    /// The rooms of a period held in <paramref name="held"/> under <paramref name="key"/> at this version, else read (by
+    /// <paramref name="read"/>) and held: what the edge hours and a scope's edge days share. Null when the store moved on
+    /// while they were read (read committed: a commit during the read shows as a new version, and the rooms may mix two
+    /// states of the store), and then nothing is held.
+    /// </summary>
+    public static async ValueTask<PeriodRooms?> HeldAsync<TKey>(ConcurrentLru<TKey, PeriodRooms> held, TKey key, long version,
+        Func<Task<List<StoredRoom>>> read, StoreVersionReader versions, CancellationToken cancellationToken) where TKey : notnull
+    {
+        if (held.TryGet(key, out var rooms) && rooms.Version == version)
+            return rooms;
+        var fresh = await read();
+        if (await versions.ReadAsync(cancellationToken) != version)
+            return null;
+        rooms = Of(version, fresh);
+        held.AddOrUpdate(key, rooms);
+        return rooms;
+    }
+
     public static PeriodRooms Of(long version, List<StoredRoom> rooms)
     {
         var ts = new long[rooms.Count];
@@ -55,7 +75,7 @@ public sealed class PeriodRooms
         {
             var room = rooms[i];
             ts[i] = room.TsMs;
-            statusBefore[i + 1] = statusBefore[i] + new StatusCounts(1, room.IsOpen, room.IsQueued, room.IsOnHold, room.IsClosed);
+            statusBefore[i + 1] = statusBefore[i] + room.Statuses;
             ReportKey.ForEach(room.KeySource, (report, key) =>
             {
                 var (cellTs, keyNumbers, numbers) = cells[(int)report];

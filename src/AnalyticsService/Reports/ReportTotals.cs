@@ -50,6 +50,9 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
     private const long MaxScopeEntries = 2_000_000; // 16 MB for a scope's reports (1,000 agents, 300 tags, 50 departments over two years: 8.1 MB)
     private const long MaxHourEntries = 48_000_000; // 96 MB of hourly counts
 
+    // The most running totals a report's days may take here: a scope's are bounded tighter, as there may be several.
+    private long MaxDayEntries => Scope is null ? MaxEntries : MaxScopeEntries;
+
     // Beyond this many changed days (a first import into a store the service follows), every cell is read again.
     private const int MaxChangedDays = 62;
 
@@ -196,7 +199,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
         var builder = new Snapshot.Builder();
         var scopeStatus = new List<StatusCellRow>();
         await ReadDaysAsync(Everything, builder.Add, scopeStatus, cancellationToken);
-        if (builder.Entries > (Scope is null ? MaxEntries : MaxScopeEntries))
+        if (builder.Entries > MaxDayEntries)
         {
             // Days spread over decades (a stray ts) would make the dense totals too large: report_counts serves instead.
             logger.LogWarning("The report day totals{Of} would take {Entries} entries; the store answers instead.",
@@ -257,7 +260,7 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
                 cells.StatusDays.AddRange(await ListAsync(store.Dialect.StatusDayCells, new(from, to), cancellationToken));
                 cells.StatusHours.AddRange(await ListAsync(store.Dialect.StatusHourCells, new(from * 24, to * 24), cancellationToken));
             }
-            if (totals.Patched(version, cells, Scope is null ? MaxEntries : MaxScopeEntries) is not { } patched)
+            if (totals.Patched(version, cells, MaxDayEntries) is not { } patched)
                 return (null, false);
             totals = patched;
         }
@@ -324,16 +327,16 @@ public sealed class ReportTotals(Store store, StoreVersionReader versions, ILogg
             foreach (var day in days)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var counts = new StatusCellRow { Period = day.Period };
+                var counts = StatusCounts.None;
                 foreach (var room in await rooms.ReadAsync(scope, day.Period, cancellationToken))
                 {
-                    (counts.Total, counts.Open, counts.Queued, counts.OnHold, counts.Closed) = (counts.Total + 1, counts.Open + room.IsOpen,
-                        counts.Queued + room.IsQueued, counts.OnHold + room.IsOnHold, counts.Closed + room.IsClosed);
+                    counts += room.Statuses;
                     ReportKey.ForEach(room.KeySource, (report, key) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
                         cells, (report, key), out _)++);
                 }
                 if (counts.Total > 0)
-                    status.Add(counts);
+                    status.Add(new StatusCellRow { Period = day.Period, Total = counts.Total, Open = counts.Open, Queued = counts.Queued,
+                        OnHold = counts.OnHold, Closed = counts.Closed });
                 foreach (var ((report, key), total) in cells)
                     add(new ReportCellRow { Report = (int)report, Day = day.Period, K1Kind = key.K1Kind, K1 = key.K1, K2Kind = key.K2Kind, K2 = key.K2, Total = total });
                 cells.Clear();

@@ -19,22 +19,12 @@ public sealed class ScopeEdgeDays(Store store, StoreVersionReader versions, IOpt
     private readonly ConcurrentLru<(string Scope, long Day), PeriodRooms> _days = new(Math.Max(3, 2 * options.Value.RestrictedTotalsScopes));
 
     /// <summary>The rooms the scope sees on this day (days since the Unix epoch) at this version; null when the store moved on while they were read.</summary>
-    public async ValueTask<PeriodRooms?> AtAsync(RoomScope scope, long day, long version, CancellationToken cancellationToken)
-    {
-        if (_days.TryGet((scope.Key!, day), out var held) && held.Version == version)
-            return held;
-        var rooms = await store.QueryAsync(forReports: true, async connection =>
+    public ValueTask<PeriodRooms?> AtAsync(RoomScope scope, long day, long version, CancellationToken cancellationToken) =>
+        PeriodRooms.HeldAsync(_days, (scope.Key!, day), version, () => store.QueryAsync(forReports: true, async connection =>
         {
-            using var days = new ScopeDayRooms(store, connection);
-            return await days.ReadAsync(scope, day, cancellationToken);
-        }, cancellationToken);
-        // Read committed: a commit during the read shows as a new version, and these rooms may mix two states.
-        if (await versions.ReadAsync(cancellationToken) != version)
-            return null;
-        held = PeriodRooms.Of(version, rooms);
-        _days.AddOrUpdate((scope.Key!, day), held);
-        return held;
-    }
+            using var rooms = new ScopeDayRooms(store, connection);
+            return await rooms.ReadAsync(scope, day, cancellationToken);
+        }, cancellationToken), versions, cancellationToken);
 
     /// <summary>The days holding a range's partial days at this version (<see cref="RangeSplit.WholeDays"/>); null when the store moved on.</summary>
     public async ValueTask<RangeEdges?> OfAsync(RoomScope scope, RangeSplit split, long version, CancellationToken cancellationToken)

@@ -111,9 +111,9 @@ public sealed class ConversationCounts(Store store, Reports.ReportTotals totals,
     /// </summary>
     public async Task<StatusCounts> CountByStatusAsync(DateTimeOffset start, DateTimeOffset end, RoomScope scope, CancellationToken cancellationToken)
     {
-        var split = RangeSplit.Of(start, end);
         if (scope.IsRestricted)
             return await CountRestrictedAsync(start, end, scope, cancellationToken) ?? await CountFromStoreAsync(start, end, scope, cancellationToken);
+        var split = RangeSplit.Of(start, end);
         await foreach (var held in split.HasWholeHours ? totals.AttemptsAsync(cancellationToken) : AsyncEnumerable.Empty<Reports.ReportTotals.Snapshot>())
         {
             if (held.Status is not { } status)

@@ -47,6 +47,9 @@ public sealed class StoredRoom
     public long ServedByKind { get; set; }
     public string? ServedById { get; set; }
 
+    /// <summary>This room's part of a period's status counts (its status columns, computed by RoomStatus when written).</summary>
+    public StatusCounts Statuses => new(1, IsOpen, IsQueued, IsOnHold, IsClosed);
+
     public RoomKeySource KeySource => new((byte)SourceKind, (byte)SourceTypeKind, SourceType, (byte)SourceAliasKind, SourceAlias,
         (byte)DepartmentKind, DepartmentId, (byte)TagsKind, Tags, (byte)ServedByKind, ServedById);
 }
