@@ -406,6 +406,54 @@ public sealed class CountsConsistencyTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The hours in memory hold a byte a count, and the counts past a byte beside them: an agent's 300 rooms in one hour
+    /// (beside forty other agents'), a tag's 256 and another agent's 255 in another, count exactly from the hours, as the
+    /// days writes changed bring them and as a load of every cell does.
+    /// </summary>
+    [Fact]
+    public async Task Hourly_counts_past_a_byte_count_whole_from_the_hours_in_memory()
+    {
+        var totals = Service<ReportTotals>();
+        Assert.Contains(await totals.LoadAsync(CancellationToken.None), new[] { TotalsLoad.Full, TotalsLoad.Current });
+        var (busy, full) = (End.AddDays(-5).AddHours(10), End.AddDays(-5).AddHours(13));
+        RoomRecord Served(DateTimeOffset hour, int i, string agent, params string[] tags) =>
+            Rooms.Closed(hour.AddSeconds(i * 11)) with { ServedById = agent, Tags = tags };
+        await _factory.AddRoomsAsync([
+            .. Enumerable.Range(0, 300).Select(i => Served(busy, i, "agent-busy")),
+            .. Enumerable.Range(0, 60).Select(i => Served(busy, 300 + i, $"agent-{i % 40}")), // wider than a vector of bytes
+            .. Enumerable.Range(0, 255).Select(i => Served(full, i, "agent-full", "crowded")),
+            Served(full, 255, "agent-busy", "crowded"),
+        ]);
+        Assert.Equal(TotalsLoad.ChangedDays, await totals.LoadAsync(CancellationToken.None));
+        await AssertTheHoursCount();
+
+        await _factory.AddRoomsAsync(Rooms.Open(End.AddDays(-60)) with { ServedById = "agent-early" }); // before the span held
+        Assert.Equal(TotalsLoad.Full, await totals.LoadAsync(CancellationToken.None));
+        await AssertTheHoursCount();
+
+        async Task AssertTheHoursCount()
+        {
+            var reports = Service<ReportCounts>();
+            Assert.True(totals.At(await Service<StoreVersionReader>().ReadAsync(CancellationToken.None))?.HoldsHours(ReportDimension.Agent));
+            // Each hour whole inside a range of two hours, its edges half an hour away: no whole day, the hour from memory.
+            foreach (var (hour, agents) in new[] { (busy, new[] { ("agent-busy", 300L) }), (full, [("agent-full", 255L), ("agent-busy", 1L)]) })
+            {
+                var (start, end) = (hour.AddMinutes(-30), hour.AddMinutes(90));
+                var byAgent = await reports.CountAsync(ReportDimension.Agent, start, end, CancellationToken.None);
+                foreach (var (agent, rooms) in agents)
+                    Assert.Equal(rooms, byAgent[new ReportKey((byte)FieldKind.Value, agent, 0, "")]);
+                var byTag = await reports.CountAsync(ReportDimension.Tags, start, end, CancellationToken.None);
+                Assert.Equal(hour == full ? 256 : 0, byTag.Where(c => c.Key.K1 == "crowded").Sum(c => c.Value));
+                foreach (var report in Enum.GetValues<ReportDimension>())
+                {
+                    Assert.Equal((await reports.CountFromStoreAsync(report, start, end, CancellationToken.None)).OrderBy(c => c.Key.ToString(), StringComparer.Ordinal),
+                        (await reports.CountAsync(report, start, end, CancellationToken.None)).OrderBy(c => c.Key.ToString(), StringComparer.Ordinal));
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Totals loaded from a store without rooms (a service started before its first import or sync) follow its first
     /// writes: those bring the reports' first keys, so every cell is read again, and calls are answered from memory.
     /// </summary>
