@@ -53,12 +53,11 @@ public sealed class ScopeDayRooms(Store store, DbConnection connection) : IDispo
 
     public async Task<List<StoredRoom>> ReadAsync(RoomScope scope, long day, CancellationToken cancellationToken)
     {
-        var sql = store.Dialect;
-        var rooms = new RestrictedRangeParameters(sql.Instant(day * RangeSplit.DayMilliseconds), sql.Instant((day + 1) * RangeSplit.DayMilliseconds),
-            scope.UnitsJson!, scope.DepartmentsJson!);
+        var (start, end) = store.Dialect.Period(day, RangeSplit.DayMilliseconds);
+        var rooms = new RestrictedRangeParameters(start, end, scope.UnitsJson!, scope.DepartmentsJson!);
         if (_sqlite is not null)
             return _sqlite.Read(rooms);
-        return (await connection.QueryAsync<StoredRoom>(store.Command(sql.RoomsInRangeRestricted, rooms, cancellationToken: cancellationToken))).AsList();
+        return (await connection.QueryAsync<StoredRoom>(store.Command(store.Dialect.RoomsInRangeRestricted, rooms, cancellationToken: cancellationToken))).AsList();
     }
 
     public void Dispose() => _sqlite?.Dispose();
