@@ -2,14 +2,15 @@
 # runs, and the wrk scripts that make a new range on every request. Sourced, not run.
 # shellcheck shell=bash
 
-# start_service STORE LOG [NAME=VALUE ...]: the Release build on STORE on REST_PORT and GRPC_PORT, with these settings,
-# logging warnings and the report totals' loads to LOG; sets pid. await_service then waits for it.
+# start_service STORE LOG [NAME=VALUE ...]: the Release build (or the service SERVICE names) on STORE on REST_PORT and
+# GRPC_PORT, with these settings, logging warnings and the report totals' loads to LOG; sets pid. await_service then
+# waits for it.
 start_service() {
   local store=$1 log=$2; shift 2
   env "$@" Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$REST_PORT" Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$GRPC_PORT" \
     ConnectionStrings__Analytics="Data Source=$store" Logging__LogLevel__Default=Warning \
     Logging__LogLevel__AnalyticsService.Reports.ReportTotals=Information \
-    dotnet src/AnalyticsService/bin/Release/net10.0/AnalyticsService.dll >"$log" 2>&1 &
+    dotnet "${SERVICE:-src/AnalyticsService/bin/Release/net10.0/AnalyticsService.dll}" >"$log" 2>&1 &
   pid=$!
 }
 
