@@ -32,8 +32,8 @@ public sealed class ImportException(string message) : Exception(message);
 public sealed class Importer(StoreWriter writer, Hosting.AnalyticsMetrics? metrics = null)
 {
     // The rows in flight (the batch being filled, two waiting, one being written) survive the collector's young
-    // collections, which copy them: a million rooms spent 1.84 s in collections with batches of 2,000 and 1.36 s with
-    // 500 (median 19.8 s against 21.0 s, six alternating imports each); 250 gained nothing more (docs/performance.md).
+    // collections, which copy them: a million rooms spent 1.55-1.84 s in collections with batches of 2,000 and
+    // 1.19-1.36 s with 500 (median 19.8 s against 21.0 s, six alternating imports each); 250 gained nothing more.
     public const int BatchSize = 500;
 
     public async Task<ImportReport> ImportAsync(string directory, bool skipInvalid, IProgress<ImportProgress>? progress = null,
