@@ -119,6 +119,7 @@ internal sealed class ScopeCells(Store store, RoomScope scope) : TotalsCells
         }, cancellationToken);
     }
 
+    // A scope's totals hold days alone (HasHours): a range's partial days come from its rooms (ScopeEdgeDays).
     public override Task ReadReportHoursAsync(PeriodSpanParameters hours, Action<ReportCellRow> add, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
